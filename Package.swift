@@ -1,0 +1,68 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// The numeric code is compiled with optimisation in every configuration, so `swift run chapter-vae`
+// (a debug build) still trains at close to release speed. Exclusivity checks cost ~10 % in the
+// kernels' inner loops and guard nothing there: every buffer is accessed through unsafe pointers.
+let optimisedInEveryConfiguration: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-wmo"], .when(configuration: .debug)),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"]),
+]
+
+let package = Package(
+    name: "AutoencoderWorkbook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TensorEngine", targets: ["TensorEngine"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Figures", targets: ["Figures"]),
+        .library(name: "ChapterKit", targets: ["ChapterKit"]),
+        .library(name: "BookStitcher", targets: ["BookStitcher"]),
+        .executable(name: "book", targets: ["book"]),
+        .executable(name: "bench", targets: ["bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config; `make setup` installs the apt packages.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Tensor core, autodiff, layers, losses, optimizers, checkpoints.
+        .target(name: "TensorEngine", dependencies: ["CBLAS"], swiftSettings: optimisedInEveryConfiguration),
+        // Fashion-MNIST / MNIST, WordNet and folder corpora, bag-of-words, batching.
+        .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: optimisedInEveryConfiguration),
+        // PNG image grids (libpng) and charts (Cairo).
+        .target(name: "Figures", dependencies: ["CPNG", "CCairo"], swiftSettings: optimisedInEveryConfiguration),
+        // The chapter contract: flags, progress, outputs, failure behaviour.
+        .target(
+            name: "ChapterKit",
+            dependencies: [
+                "TensorEngine", "Datasets", "Figures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimisedInEveryConfiguration
+        ),
+        // Literate chapters stitched into the Markdown book.
+        .target(name: "BookStitcher"),
+        .executableTarget(
+            name: "book",
+            dependencies: ["BookStitcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "bench",
+            dependencies: ["TensorEngine", "Datasets", "CBLAS"],
+            swiftSettings: optimisedInEveryConfiguration
+        ),
+
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "CPNG"]),
+        .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit"]),
+        .testTarget(name: "BookStitcherTests", dependencies: ["BookStitcher"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

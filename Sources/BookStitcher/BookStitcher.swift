@@ -1,0 +1,1 @@
+// BookStitcher module.
