@@ -5,7 +5,7 @@ import PackageDescription
 // (a debug build) still trains at close to release speed. Exclusivity checks cost ~10 % in the
 // kernels' inner loops and guard nothing there: every buffer is accessed through unsafe pointers.
 let optimisedInEveryConfiguration: [SwiftSetting] = [
-    .unsafeFlags(["-O", "-wmo"], .when(configuration: .debug)),
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
     .unsafeFlags(["-enforce-exclusivity=unchecked"]),
 ]
 
