@@ -1,0 +1,233 @@
+import CBLAS
+import Foundation
+
+/// An element type a ``Tensor`` can hold: `Float` for training, `Double` for gradient checks.
+///
+/// The requirements are the engine's kernels: loops over raw buffers, 16 lanes at a time. Each is
+/// implemented once, generically, in the extension below; the conformances of `Float` and `Double`
+/// in this file make the compiler emit a specialised copy for each type, so no generic dispatch is
+/// left inside a loop. Chapters never call these directly; they use the ``Tensor`` operations.
+public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, LosslessStringConvertible
+where Self.RawSignificand: FixedWidthInteger {
+    /// The safetensors dtype name: `F32` or `F64`.
+    static var safetensorsDataType: String { get }
+
+    /// e^x lane by lane.
+    static func vectorExp(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// Natural logarithm lane by lane.
+    static func vectorLog(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// log(1 + x) lane by lane, accurate for small x.
+    static func vectorLog1p(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// 1 / (1 + e^-x) lane by lane.
+    static func vectorSigmoid(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// tanh(x) lane by lane.
+    static func vectorTanh(_ x: SIMD16<Self>) -> SIMD16<Self>
+
+    /// C ← α op(A) op(B) + β C on row-major matrices (BLAS `?gemm`); op is the identity or transpose.
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    // MARK: Kernels (implemented once in Kernels.swift)
+
+    /// y = f(x) element by element.
+    static func applyUnary(_ function: UnaryFunction, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
+    /// out (+)= g ⊙ f′(x), where f′ may be computed from the input x or the forward output y.
+    static func applyUnaryDerivative(
+        _ function: UnaryFunction, input x: UnsafePointer<Self>, output y: UnsafePointer<Self>,
+        upstream g: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>, count: Int, accumulate: Bool)
+    /// y = a ∘ b element by element, ∘ one of + − × ÷.
+    static func applyBinary(
+        _ operation: BinaryOperation, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>,
+        _ y: UnsafeMutablePointer<Self>, count: Int)
+    /// y = a ∘ s (or s ∘ a when `scalarFirst`) for a scalar s.
+    static func applyBinaryScalar(
+        _ operation: BinaryOperation, _ a: UnsafePointer<Self>, scalar: Self, scalarFirst: Bool,
+        _ y: UnsafeMutablePointer<Self>, count: Int)
+    /// out = (accumulate ? out : 0) + scale · source.
+    static func accumulate(
+        _ source: UnsafePointer<Self>, scaledBy scale: Self, into out: UnsafeMutablePointer<Self>, count: Int,
+        accumulate: Bool)
+    /// out = (accumulate ? out : 0) + value.
+    static func fill(_ out: UnsafeMutablePointer<Self>, value: Self, count: Int, accumulate: Bool)
+    /// Σ x, summed in a fixed order (so the same input always gives the same bits).
+    static func sum(_ x: UnsafePointer<Self>, count: Int) -> Self
+    /// Σ a ⊙ b.
+    static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int) -> Self
+    /// The largest element and its first index (NaN wins, so a NaN is never hidden).
+    static func maximum(_ x: UnsafePointer<Self>, count: Int) -> (value: Self, index: Int)
+    /// Whether no element is NaN or ±∞.
+    static func allFinite(_ x: UnsafePointer<Self>, count: Int) -> Bool
+    /// y[r, :] = f(y[r, :] + bias) for every row, in one pass (the tail of a fused linear layer).
+    static func addBiasAndActivate(
+        _ y: UnsafeMutablePointer<Self>, bias: UnsafePointer<Self>?, rows: Int, columns: Int,
+        activation: UnaryFunction?)
+    /// out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c]: the gradient of a row broadcast.
+    static func sumRows(
+        _ x: UnsafePointer<Self>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Self>, accumulate: Bool)
+    /// Row-wise softmax, or log-softmax when `logarithm`, with the row maximum subtracted first.
+    static func softmaxRows(
+        _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int, logarithm: Bool)
+    /// Σ max(z, 0) − z y + log(1 + e^−|z|); optionally the per-element losses and the gradient
+    /// scale · (σ(z) − y), all in one pass.
+    static func sigmoidCrossEntropy(
+        logits z: UnsafePointer<Self>, labels y: UnsafePointer<Self>, count: Int,
+        losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?, gradientScale: Self) -> Double
+    /// Σ (p − t)²; optionally the per-element losses and the gradient scale · 2 (p − t), in one pass.
+    static func squaredError(
+        predicted p: UnsafePointer<Self>, expected t: UnsafePointer<Self>, count: Int,
+        losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?, gradientScale: Self) -> Double
+    /// One Adam step exactly as `torch.optim.Adam` (L2 weight decay added to the gradient).
+    static func adamStep(
+        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>,
+        firstMoment: UnsafeMutablePointer<Self>, secondMoment: UnsafeMutablePointer<Self>, count: Int,
+        learningRate: Self, beta1: Self, beta2: Self, epsilon: Self, weightDecay: Self,
+        biasCorrection1: Self, biasCorrection2: Self)
+    /// One SGD step exactly as `torch.optim.SGD` (momentum buffer b ← μ b + g, starting at g).
+    static func sgdStep(
+        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>,
+        velocity: UnsafeMutablePointer<Self>?, count: Int, learningRate: Self, momentum: Self,
+        weightDecay: Self, firstStep: Bool)
+
+    /// Symmetric eigendecomposition in place (LAPACK `?syevd`): on return `matrix` holds the
+    /// eigenvectors as rows and `eigenvalues` ascending. Returns LAPACK's `info` (0 on success).
+    static func symmetricEigen(
+        _ matrix: UnsafeMutablePointer<Self>, order: Int, eigenvalues: UnsafeMutablePointer<Self>) -> Int
+
+    /// Thin singular value decomposition of a row-major m×n matrix (LAPACK `?gesdd`, destroying
+    /// `matrix`): U is m×r, S has r values descending, Vᵀ is r×n, r = min(m, n). Returns `info`.
+    static func singularValueDecomposition(
+        _ matrix: UnsafeMutablePointer<Self>, rows m: Int, columns n: Int,
+        u: UnsafeMutablePointer<Self>, s: UnsafeMutablePointer<Self>, vt: UnsafeMutablePointer<Self>) -> Int
+}
+
+extension Float: TensorScalar {
+    /// `F32`.
+    public static var safetensorsDataType: String { "F32" }
+    /// Cephes-style polynomial, see ``vectorExp(_:)``.
+    @inline(__always) public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorExp(x) }
+    /// Cephes-style polynomial, see ``vectorLog(_:)``.
+    @inline(__always) public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorLog(x) }
+    /// See ``vectorLog1p(_:)``.
+    @inline(__always) public static func vectorLog1p(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorLog1p(x) }
+    /// See ``vectorSigmoid(_:)``.
+    @inline(__always) public static func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorSigmoid(x) }
+    /// See ``vectorTanh(_:)``.
+    @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorTanh(x) }
+
+    /// `cblas_sgemm`.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// `ssyevd`.
+    public static func symmetricEigen(
+        _ matrix: UnsafeMutablePointer<Float>, order: Int, eigenvalues: UnsafeMutablePointer<Float>
+    ) -> Int {
+        var n = Int32(order), lda = Int32(order), info: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        var workSize: Float = 0, iworkSize: Int32 = 0
+        // Row-major symmetric = column-major symmetric; eigenvectors come back as columns, i.e. rows here.
+        ssyevd_("V", "U", &n, matrix, &lda, eigenvalues, &workSize, &lwork, &iworkSize, &liwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(workSize); liwork = iworkSize
+        var work = [Float](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        ssyevd_("V", "U", &n, matrix, &lda, eigenvalues, &work, &lwork, &iwork, &liwork, &info)
+        return Int(info)
+    }
+
+    /// `sgesdd`.
+    public static func singularValueDecomposition(
+        _ matrix: UnsafeMutablePointer<Float>, rows m: Int, columns n: Int,
+        u: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>, vt: UnsafeMutablePointer<Float>
+    ) -> Int {
+        // A row-major m×n matrix is the column-major n×m matrix Aᵀ = V S Uᵀ: ask LAPACK for the SVD of
+        // Aᵀ and read its "U" as our Vᵀ (row-major) and its "Vᵀ" as our U (row-major).
+        var rowsT = Int32(n), columnsT = Int32(m), lda = Int32(n), info: Int32 = 0
+        let r = min(m, n)
+        var ldu = Int32(n), ldvt = Int32(r), lwork: Int32 = -1, workSize: Float = 0
+        var iwork = [Int32](repeating: 0, count: 8 * r)
+        sgesdd_("S", &rowsT, &columnsT, matrix, &lda, s, vt, &ldu, u, &ldvt, &workSize, &lwork, &iwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(workSize)
+        var work = [Float](repeating: 0, count: Int(lwork))
+        sgesdd_("S", &rowsT, &columnsT, matrix, &lda, s, vt, &ldu, u, &ldvt, &work, &lwork, &iwork, &info)
+        return Int(info)
+    }
+}
+
+extension Double: TensorScalar {
+    /// `F64`.
+    public static var safetensorsDataType: String { "F64" }
+    /// libm `exp` per lane (Double is for gradient checks, where accuracy matters more than speed).
+    public static func vectorExp(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.exp) }
+    /// libm `log` per lane.
+    public static func vectorLog(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.log) }
+    /// libm `log1p` per lane.
+    public static func vectorLog1p(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.log1p) }
+    /// 1 / (1 + e^-x) per lane, from e^-|x|.
+    public static func vectorSigmoid(_ x: SIMD16<Double>) -> SIMD16<Double> {
+        lanewise(x) { value in
+            let e = Foundation.exp(-Swift.abs(value))
+            return value >= 0 ? 1 / (1 + e) : e / (1 + e)
+        }
+    }
+    /// libm `tanh` per lane.
+    public static func vectorTanh(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.tanh) }
+
+    private static func lanewise(_ x: SIMD16<Double>, _ function: (Double) -> Double) -> SIMD16<Double> {
+        var result = SIMD16<Double>()
+        for lane in 0..<16 { result[lane] = function(x[lane]) }
+        return result
+    }
+
+    /// `cblas_dgemm`.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// `dsyevd`.
+    public static func symmetricEigen(
+        _ matrix: UnsafeMutablePointer<Double>, order: Int, eigenvalues: UnsafeMutablePointer<Double>
+    ) -> Int {
+        var n = Int32(order), lda = Int32(order), info: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        var workSize: Double = 0, iworkSize: Int32 = 0
+        dsyevd_("V", "U", &n, matrix, &lda, eigenvalues, &workSize, &lwork, &iworkSize, &liwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(workSize); liwork = iworkSize
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        dsyevd_("V", "U", &n, matrix, &lda, eigenvalues, &work, &lwork, &iwork, &liwork, &info)
+        return Int(info)
+    }
+
+    /// `dgesdd`.
+    public static func singularValueDecomposition(
+        _ matrix: UnsafeMutablePointer<Double>, rows m: Int, columns n: Int,
+        u: UnsafeMutablePointer<Double>, s: UnsafeMutablePointer<Double>, vt: UnsafeMutablePointer<Double>
+    ) -> Int {
+        var rowsT = Int32(n), columnsT = Int32(m), lda = Int32(n), info: Int32 = 0
+        let r = min(m, n)
+        var ldu = Int32(n), ldvt = Int32(r), lwork: Int32 = -1, workSize: Double = 0
+        var iwork = [Int32](repeating: 0, count: 8 * r)
+        dgesdd_("S", &rowsT, &columnsT, matrix, &lda, s, vt, &ldu, u, &ldvt, &workSize, &lwork, &iwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(workSize)
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dgesdd_("S", &rowsT, &columnsT, matrix, &lda, s, vt, &ldu, u, &ldvt, &work, &lwork, &iwork, &info)
+        return Int(info)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// A set of named tensors in the safetensors format, readable by `safetensors.torch.load_file`.
+///
+/// Layout: an 8-byte little-endian header length N; N bytes of JSON mapping each name to
+/// `{"dtype", "shape", "data_offsets": [begin, end]}` (offsets into the data section), plus an
+/// optional `"__metadata__"` object of strings, padded with spaces to a multiple of 8; then the raw
+/// little-endian data. Entries are written sorted by name, so the same tensors give the same bytes.
+public struct Checkpoint {
+    /// Tensors by name (`encoder.0.weight`, …), as Float.
+    public var tensors: [String: Tensor<Float>]
+    /// Free-form string metadata (the architecture, the chapter, the seed).
+    public var metadata: [String: String]
+
+    /// A checkpoint from named tensors.
+    public init(tensors: [String: Tensor<Float>], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// A checkpoint of a model's named parameters.
+    public init(parameters: [(name: String, tensor: Tensor<Float>)], metadata: [String: String] = [:]) {
+        var tensors: [String: Tensor<Float>] = [:]
+        for (name, tensor) in parameters {
+            precondition(tensors[name] == nil, "Checkpoint: parameter name \(name) appears twice")
+            tensors[name] = tensor
+        }
+        self.init(tensors: tensors, metadata: metadata)
+    }
+
+    /// The serialized bytes.
+    public func encoded() -> Data {
+        let names = tensors.keys.sorted()
+        var entries: [String] = []
+        if !metadata.isEmpty {
+            let fields = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            entries.append("\"__metadata__\":{\(fields.joined(separator: ","))}")
+        }
+        var offset = 0
+        for name in names {
+            let tensor = tensors[name]!
+            let byteCount = tensor.count * MemoryLayout<Float>.size
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
+            entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + byteCount)]}")
+            offset += byteCount
+        }
+        var header = Array("{\(entries.joined(separator: ","))}".utf8)
+        while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
+        var data = Data(capacity: 8 + header.count + offset)
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(contentsOf: header)
+        for name in names {
+            let tensor = tensors[name]!
+            // x86-64 and arm64 are little-endian, as the format requires.
+            data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+        }
+        return data
+    }
+
+    /// Writes the checkpoint atomically (a temporary file renamed into place), so a crash never
+    /// leaves a half-written checkpoint under `url`.
+    public func write(to url: URL) throws {
+        do {
+            try encoded().write(to: url, options: .atomic)
+        } catch {
+            throw CheckpointError("cannot write checkpoint \(url.path): \(describeFileError(error))")
+        }
+    }
+
+    /// Reads a checkpoint, validating the header, dtypes, shapes and offsets.
+    public static func read(from url: URL) throws -> Checkpoint {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw CheckpointError("cannot read checkpoint \(url.path): \(describeFileError(error))")
+        }
+        return try decode(data, source: url.path)
+    }
+
+    /// Decodes safetensors bytes; `source` names the file in error messages.
+    public static func decode(_ data: Data, source: String = "checkpoint") throws -> Checkpoint {
+        let bytes = [UInt8](data)
+        func fail(_ problem: String) -> CheckpointError { CheckpointError("\(source): \(problem)") }
+        guard bytes.count >= 8 else { throw fail("truncated: \(bytes.count) bytes, less than the 8-byte header length") }
+        let headerLength = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[$1]) << (8 * UInt64($1)) }
+        guard headerLength <= UInt64(bytes.count - 8) else {
+            throw fail("truncated: header claims \(headerLength) bytes but the file has \(bytes.count - 8) after the length")
+        }
+        let headerBytes = bytes[8..<(8 + Int(headerLength))]
+        guard let json = try? JSONSerialization.jsonObject(with: Data(headerBytes)), let header = json as? [String: Any] else {
+            throw fail("corrupt: the header is not a JSON object")
+        }
+        let dataStart = 8 + Int(headerLength)
+        let dataLength = bytes.count - dataStart
+        var tensors: [String: Tensor<Float>] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let fields = value as? [String: Any] else { throw fail("corrupt: __metadata__ is not an object") }
+                for (key, field) in fields {
+                    guard let string = field as? String else { throw fail("corrupt: metadata \(key) is not a string") }
+                    metadata[key] = string
+                }
+                continue
+            }
+            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+            else { throw fail("corrupt: entry \(name) lacks dtype, shape or data_offsets") }
+            guard dtype == "F32" else { throw fail("tensor \(name) has dtype \(dtype); only F32 is supported") }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("corrupt: tensor \(name) has shape \(shape)") }
+            let count = shape.reduce(1, *)
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, end >= begin, end <= dataLength else {
+                throw fail("truncated or corrupt: tensor \(name) spans bytes \(begin)..<\(end) of a \(dataLength)-byte data section")
+            }
+            guard end - begin == count * 4 else {
+                throw fail("corrupt: tensor \(name) of shape \(shape) needs \(count * 4) bytes, offsets give \(end - begin)")
+            }
+            let tensor = Tensor<Float>(zeros: shape)
+            bytes.withUnsafeBytes { raw in
+                let source = raw.baseAddress! + dataStart + begin
+                UnsafeMutableRawPointer(tensor.mutablePointer).copyMemory(from: source, byteCount: end - begin)
+            }
+            tensors[name] = tensor
+        }
+        return Checkpoint(tensors: tensors, metadata: metadata)
+    }
+
+    /// Copies the stored values into a model's parameters, checking that every name is present with
+    /// the right shape (and that the checkpoint has no extra tensors).
+    public func load(into parameters: [(name: String, tensor: Tensor<Float>)]) throws {
+        let expected = Set(parameters.map(\.name))
+        if let extra = tensors.keys.sorted().first(where: { !expected.contains($0) }) {
+            throw CheckpointError("checkpoint has tensor \(extra), which the model does not have")
+        }
+        for (name, parameter) in parameters {
+            guard let stored = tensors[name] else { throw CheckpointError("checkpoint lacks tensor \(name)") }
+            guard stored.shape == parameter.shape else {
+                throw CheckpointError("tensor \(name) has shape \(describe(stored.shape)) in the checkpoint, \(describe(parameter.shape)) in the model")
+            }
+            parameter.mutablePointer.update(from: stored.pointer, count: stored.count)
+        }
+    }
+}
+
+/// A checkpoint that cannot be read, written or loaded; the description is one line.
+public struct CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// What went wrong and where.
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// JSON string literal with the escapes the format needs.
+private func jsonString(_ value: String) -> String {
+    var result = "\""
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        default:
+            if scalar.value < 0x20 { result += String(format: "\\u%04x", scalar.value) } else { result.unicodeScalars.append(scalar) }
+        }
+    }
+    return result + "\""
+}
+
+/// The operating system's reason for a failed file operation, without Foundation's wrapping.
+public func describeFileError(_ error: Error) -> String {
+    let nsError = error as NSError
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+    switch nsError.code {
+    case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "No such file or directory"
+    case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "Permission denied"
+    case NSFileWriteOutOfSpaceError: return "No space left on device"
+    default: return nsError.localizedDescription
+    }
+}
