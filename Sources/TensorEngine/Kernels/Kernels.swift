@@ -156,19 +156,19 @@ extension UnaryFunction {
         case .log1p: return S.vectorLog1p(x)
         case .sqrt: return x.squareRoot()
         case .square: return x * x
-        case .abs: return x.replacing(with: -x, where: x .< 0)
+        case .abs: return x.replacing(with: -x, where: S.lanesLess(x, SIMD16<S>()))
         case .negate: return -x
         case .reciprocal: return 1 / x
-        case .relu: return x.replacing(with: 0, where: x .< 0)
-        case .leakyRelu(let slope): return x.replacing(with: x * S(slope), where: x .< 0)
+        case .relu: return x.replacing(with: 0, where: S.lanesLess(x, SIMD16<S>()))
+        case .leakyRelu(let slope): return x.replacing(with: x * S(slope), where: S.lanesLess(x, SIMD16<S>()))
         case .sigmoid: return S.vectorSigmoid(x)
         case .tanh: return S.vectorTanh(x)
         case .softplus:
-            let magnitude = x.replacing(with: -x, where: x .< 0)
-            return x.replacing(with: 0, where: x .< 0) + S.vectorLog1p(S.vectorExp(-magnitude))
+            let magnitude = x.replacing(with: -x, where: S.lanesLess(x, SIMD16<S>()))
+            return x.replacing(with: 0, where: S.lanesLess(x, SIMD16<S>())) + S.vectorLog1p(S.vectorExp(-magnitude))
         case .clamp(let lower, let upper):
             let low = SIMD16<S>(repeating: S(lower)), high = SIMD16<S>(repeating: S(upper))
-            return x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+            return x.replacing(with: low, where: S.lanesLess(x, low)).replacing(with: high, where: S.lanesLess(high, x))
         case .power(let exponent):
             return Self.power(x, S(exponent))
         }
@@ -184,16 +184,16 @@ extension UnaryFunction {
         case .log1p: return 1 / (1 + x)
         case .sqrt: return 0.5 / y
         case .square: return 2 * x
-        case .abs: return zero.replacing(with: 1, where: x .> 0).replacing(with: -1, where: x .< 0)
+        case .abs: return zero.replacing(with: 1, where: S.lanesLess(SIMD16<S>(), x)).replacing(with: -1, where: S.lanesLess(x, SIMD16<S>()))
         case .negate: return -one
         case .reciprocal: return -(y * y)
-        case .relu: return zero.replacing(with: 1, where: y .> 0)
-        case .leakyRelu(let slope): return SIMD16<S>(repeating: S(slope)).replacing(with: 1, where: y .> 0)
+        case .relu: return zero.replacing(with: 1, where: S.lanesLess(SIMD16<S>(), y))
+        case .leakyRelu(let slope): return SIMD16<S>(repeating: S(slope)).replacing(with: 1, where: S.lanesLess(SIMD16<S>(), y))
         case .sigmoid: return y * (1 - y)
         case .tanh: return 1 - y * y
         case .softplus: return S.vectorSigmoid(x)
         case .clamp(let lower, let upper):
-            return zero.replacing(with: 1, where: (x .>= SIMD16<S>(repeating: S(lower))) .& (x .<= SIMD16<S>(repeating: S(upper))))
+            return zero.replacing(with: 1, where: S.lanesLessOrEqual(SIMD16<S>(repeating: S(lower)), x) .& S.lanesLessOrEqual(x, SIMD16<S>(repeating: S(upper))))
         case .power(let exponent):
             let p = S(exponent)
             return p * Self.power(x, p - 1)
@@ -211,13 +211,13 @@ extension UnaryFunction {
         case 0.5: return x.squareRoot()
         case -1: return 1 / x
         default:
-            let magnitude = x.replacing(with: -x, where: x .< 0)
+            let magnitude = x.replacing(with: -x, where: S.lanesLess(x, SIMD16<S>()))
             var result = S.vectorExp(p * S.vectorLog(magnitude))
             if p == p.rounded() {
                 let odd = Int(p) % 2 != 0
-                if odd { result.replace(with: -result, where: x .< 0) }
+                if odd { result.replace(with: -result, where: S.lanesLess(x, SIMD16<S>())) }
             } else {
-                result.replace(with: .nan, where: x .< 0)
+                result.replace(with: .nan, where: S.lanesLess(x, SIMD16<S>()))
             }
             return result
         }
@@ -456,10 +456,10 @@ extension TensorScalar {
         var i = 0
         @inline(__always) func step(_ logits: SIMD16<Self>, _ labels: SIMD16<Self>) -> (loss: SIMD16<Self>, gradient: SIMD16<Self>) {
             // loss = max(z, 0) − z y + log(1 + e^−|z|);  ∂loss/∂z = σ(z) − y, σ from the same e^−|z|.
-            let e = Self.vectorExp(-logits.replacing(with: -logits, where: logits .< 0))
-            let loss = logits.replacing(with: 0, where: logits .< 0) - logits * labels + Self.vectorLog1p(e)
+            let e = Self.vectorExp(-logits.replacing(with: -logits, where: Self.lanesLess(logits, SIMD16<Self>())))
+            let loss = logits.replacing(with: 0, where: Self.lanesLess(logits, SIMD16<Self>())) - logits * labels + Self.vectorLog1p(e)
             let inverse = 1 / (1 + e)
-            let sigmoid = inverse.replacing(with: e * inverse, where: logits .< 0)
+            let sigmoid = inverse.replacing(with: e * inverse, where: Self.lanesLess(logits, SIMD16<Self>()))
             return (loss, gradientScale * (sigmoid - labels))
         }
         while i + 16 <= count {

@@ -25,7 +25,8 @@ public func vectorExp(_ input: FloatVector) -> FloatVector {
     let tooSmall = x .< -87.33654
     x.replace(with: 0, where: tooLarge .| tooSmall)
     // x = n ln2 + r, |r| <= ln2 / 2
-    let n = (x * 1.442695041 + roundingMagic) - roundingMagic
+    let shifted = x * 1.442695041 + roundingMagic  // its low mantissa bits hold round(x / ln2)
+    let n = shifted - roundingMagic
     var r = x - n * 0.693359375
     r = r + n * 2.12194440e-4
     let r2 = r * r
@@ -37,7 +38,9 @@ public func vectorExp(_ input: FloatVector) -> FloatVector {
     p = p * r + 5.0000001201e-1
     p = p * r2 + r + 1
     // multiply by 2^n through the exponent bits
-    let exponent = (SIMD16<Int32>(n) &+ 127) &<< 23
+    // 2^n as a float: the integer n sits in the low bits of `shifted` (bits 0x4B40_0000 + n); moving it
+    // into the exponent field needs no float-to-int conversion, which baseline x86-64 does lane by lane.
+    let exponent = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
     var result = p * unsafeBitCast(exponent, to: FloatVector.self)
     result.replace(with: .infinity, where: tooLarge)
     result.replace(with: 0, where: tooSmall)
@@ -55,7 +58,7 @@ public func vectorLog(_ input: FloatVector) -> FloatVector {
     let large = mantissa .> 1.41421356
     mantissa.replace(with: mantissa * 0.5, where: large)
     exponent.replace(with: exponent &+ 1, where: unsafeBitCast(large, to: SIMDMask<SIMD16<Int32>>.self))
-    let e = FloatVector(exponent)
+    let e = unsafeBitCast(exponent &+ 0x4B40_0000, to: FloatVector.self) - roundingMagic  // Float(exponent)
     let x = mantissa - 1
     let z = x * x
     var y = FloatVector(repeating: 7.0376836292e-2)

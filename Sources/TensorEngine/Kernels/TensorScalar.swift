@@ -22,6 +22,11 @@ where Self.RawSignificand: FixedWidthInteger {
     static func vectorSigmoid(_ x: SIMD16<Self>) -> SIMD16<Self>
     /// tanh(x) lane by lane.
     static func vectorTanh(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// a < b lane by lane. A requirement because the generic `.<` compiles to a lane-by-lane loop
+    /// (~100× slower) even when specialised; the concrete types' own `.<` is one instruction.
+    static func lanesLess(_ a: SIMD16<Self>, _ b: SIMD16<Self>) -> SIMDMask<SIMD16<Self.SIMDMaskScalar>>
+    /// a ≤ b lane by lane (see ``lanesLess(_:_:)``).
+    static func lanesLessOrEqual(_ a: SIMD16<Self>, _ b: SIMD16<Self>) -> SIMDMask<SIMD16<Self.SIMDMaskScalar>>
 
     /// C ← α op(A) op(B) + β C on row-major matrices (BLAS `?gemm`); op is the identity or transpose.
     static func gemm(
@@ -103,6 +108,10 @@ where Self.RawSignificand: FixedWidthInteger {
 }
 
 extension Float: TensorScalar {
+    /// The concrete `.<`.
+    @inline(__always) public static func lanesLess(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .< b }
+    /// The concrete `.<=`.
+    @inline(__always) public static func lanesLessOrEqual(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .<= b }
     /// `F32`.
     public static var safetensorsDataType: String { "F32" }
     /// Cephes-style polynomial, see ``vectorExp(_:)``.
@@ -164,6 +173,10 @@ extension Float: TensorScalar {
 }
 
 extension Double: TensorScalar {
+    /// The concrete `.<`.
+    @inline(__always) public static func lanesLess(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<Int64>> { a .< b }
+    /// The concrete `.<=`.
+    @inline(__always) public static func lanesLessOrEqual(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<Int64>> { a .<= b }
     /// `F64`.
     public static var safetensorsDataType: String { "F64" }
     /// libm `exp` per lane (Double is for gradient checks, where accuracy matters more than speed).
