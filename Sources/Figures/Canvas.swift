@@ -90,6 +90,9 @@ final class Canvas {
         stroke(width: width, color: color, alpha: alpha, dash: dash)
     }
 
+    func moveTo(_ x: Double, _ y: Double) { cairo_move_to(context, x, y) }
+    func lineTo(_ x: Double, _ y: Double) { cairo_line_to(context, x, y) }
+
     /// Strokes the current path.
     func stroke(width: Double, color: Color, alpha: Double = 1, dash: [Double] = []) {
         setColor(color, alpha: alpha)

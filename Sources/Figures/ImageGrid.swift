@@ -199,7 +199,7 @@ public struct ImageGrid: Sendable {
     private func labelColumnWidth(_ labels: [String]) throws -> Int {
         let canvas = try Canvas(width: 1, height: 1, scale: 1)
         let widest = labels.map { canvas.textWidth($0, size: labelFontSize) }.max() ?? 0
-        return Int(widest.rounded(.up)) + Int(labelFontSize * 0.75) + padding
+        return Int(widest.rounded(.up)) + Int(labelFontSize * 1.25) + padding
     }
 
     /// A background-filled buffer with the labels drawn right-aligned in the label column.

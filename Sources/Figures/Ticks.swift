@@ -40,20 +40,26 @@ enum Ticks {
         let decades = highExponent - lowExponent
         let inside = { (v: Double) in v >= lower * (1 - 1e-9) && v <= upper * (1 + 1e-9) }
         let stride = max(1, Int((Double(decades) / 7).rounded(.up)))
-        let multipliers: [Double] = decades <= 1 ? [1, 2, 5] : [1]
+        // Decades alone, or 1-2-5, or every multiple: the first choice that gives three labels.
+        let choices: [[Int]] = [[1], [1, 2, 5], Array(1...9)]
         var major: [Tick] = []
         var minor: [Double] = []
-        for exponent in lowExponent...highExponent {
-            let decade = pow(10, Double(exponent))
-            for multiplier in 1...9 {
-                let value = Double(multiplier) * decade
-                guard inside(value) else { continue }
-                if multipliers.contains(Double(multiplier)) && (multiplier != 1 || (exponent - lowExponent) % stride == 0) {
-                    major.append(Tick(value: value, label: logLabel(multiplier: multiplier, exponent: exponent)))
-                } else {
-                    minor.append(value)
+        for multipliers in choices {
+            major = []
+            minor = []
+            for exponent in lowExponent...highExponent {
+                let decade = pow(10, Double(exponent))
+                for multiplier in 1...9 {
+                    let value = Double(multiplier) * decade
+                    guard inside(value) else { continue }
+                    if multipliers.contains(multiplier) && (multiplier != 1 || (exponent - lowExponent) % stride == 0) {
+                        major.append(Tick(value: value, label: logLabel(multiplier: multiplier, exponent: exponent)))
+                    } else {
+                        minor.append(value)
+                    }
                 }
             }
+            if major.count >= 3 { break }
         }
         return (major, minor)
     }
