@@ -93,6 +93,13 @@ final class Canvas {
     func moveTo(_ x: Double, _ y: Double) { cairo_move_to(context, x, y) }
     func lineTo(_ x: Double, _ y: Double) { cairo_line_to(context, x, y) }
 
+    /// Closes and fills the current path.
+    func fill(color: Color, alpha: Double = 1) {
+        cairo_close_path(context)
+        setColor(color, alpha: alpha)
+        cairo_fill(context)
+    }
+
     /// Strokes the current path.
     func stroke(width: Double, color: Color, alpha: Double = 1, dash: [Double] = []) {
         setColor(color, alpha: alpha)

@@ -102,6 +102,8 @@ struct AxisSpec {
     var ticks: [Tick] = []
     var minorTicks: [Double] = []
     var gridLines = true
+    /// Draw tick labels at 45° when they would collide horizontally (set by the layout, x axes only).
+    var rotatedLabels = false
 
     /// Position of `value` along the axis as a fraction of its length (0 at `lower`, 1 at `upper`).
     func fraction(_ value: Double) -> Double {
@@ -204,6 +206,8 @@ struct Figure {
     var legend: [LegendEntry] = []
     var legendPlacement: LegendPlacement = .outsideRight
     var colorBar: ColorBar?
+    /// Width / height of the plotting area, if it must be fixed (square heat-map cells).
+    var aspectRatio: Double?
 
     func render(width: Int, height: Int, scale: Int) throws -> RasterImage {
         let canvas = try Canvas(width: width, height: height, scale: scale)
@@ -224,8 +228,6 @@ struct Figure {
         var top = Style.margin + (title.isEmpty ? 4 : Style.titleSize * 1.25 + 6)
         if hasPanelTitles { top += Style.panelTitleSize * 1.25 + 4 }
         let left = Style.margin + (yLabel.isEmpty ? 0 : Style.axisLabelSize * 1.2 + 6) + yAxisSpace[0]
-        let bottom = Style.margin + Style.tickLength + 4 + Style.tickLabelSize * 1.2
-            + (xLabel.isEmpty ? 0 : Style.axisLabelSize * 1.2 + 4)
         var right = Style.margin
         if showsLegendOutside { right += legendSize(canvas).width + 12 }
         if let colorBar { right += colorBarWidth(colorBar, canvas) + 14 }
@@ -233,13 +235,43 @@ struct Figure {
         right = max(right, Style.margin + lastTickOverhang, 16)
 
         let gaps: [Double] = panels.indices.dropFirst().map { sharesYAxis ? 18 : yAxisSpace[$0] + 18 }
-        let plotHeight = max(canvas.height - top - bottom, 10)
-        let panelWidth = max((canvas.width - left - right - gaps.reduce(0, +)) / Double(panels.count), 10)
-        var frames: [PlotFrame] = []
+        var panelWidth = max((canvas.width - left - right - gaps.reduce(0, +)) / Double(panels.count), 10)
+
+        // Rotate x tick labels that would collide; the bottom margin grows to fit them.
+        var xAxes = panels.map(\.x)
+        var xTickHeight = Style.tickLabelSize * 1.2
+        for index in xAxes.indices where xAxes[index].ticks.count > 1 {
+            let axis = xAxes[index]
+            let widest = axis.ticks.map { canvas.textWidth($0.label, size: Style.tickLabelSize) }.max() ?? 0
+            let spacing = panelWidth * abs(axis.fraction(axis.ticks[1].value) - axis.fraction(axis.ticks[0].value))
+            if widest + 8 > spacing {
+                xAxes[index].rotatedLabels = true
+                xTickHeight = max(xTickHeight, (widest + Style.tickLabelSize) * 0.71)
+            }
+        }
+        let bottom = Style.margin + Style.tickLength + 4 + xTickHeight
+            + (xLabel.isEmpty ? 0 : Style.axisLabelSize * 1.2 + 4)
+        var plotHeight = max(canvas.height - top - bottom, 10)
+
+        // A fixed aspect ratio shrinks one dimension and centres the result.
         var x = left
-        for (index, panel) in panels.enumerated() {
+        var verticalShift = 0.0
+        if let aspectRatio, panels.count == 1 {
+            if panelWidth / plotHeight > aspectRatio {
+                let fitted = plotHeight * aspectRatio
+                x += (panelWidth - fitted) / 2
+                panelWidth = fitted
+            } else {
+                let fitted = panelWidth / aspectRatio
+                verticalShift = (plotHeight - fitted) / 2
+                top += verticalShift
+                plotHeight = fitted
+            }
+        }
+        var frames: [PlotFrame] = []
+        for index in panels.indices {
             if index > 0 { x += gaps[index - 1] }
-            frames.append(PlotFrame(left: x, top: top, width: panelWidth, height: plotHeight, x: panel.x, y: panel.y))
+            frames.append(PlotFrame(left: x, top: top, width: panelWidth, height: plotHeight, x: xAxes[index], y: panels[index].y))
             x += panelWidth
         }
 
@@ -249,10 +281,10 @@ struct Figure {
 
         let plotsLeft = frames[0].left, plotsRight = frames[frames.count - 1].right
         let centreX = (plotsLeft + plotsRight) / 2
-        canvas.text(title, x: centreX, y: Style.margin, size: Style.titleSize, horizontal: .center, vertical: .top)
-        canvas.text(xLabel, x: centreX, y: canvas.height - Style.margin, size: Style.axisLabelSize,
-                    horizontal: .center, vertical: .bottom)
-        canvas.text(yLabel, x: Style.margin, y: top + plotHeight / 2, size: Style.axisLabelSize,
+        canvas.text(title, x: centreX, y: Style.margin + verticalShift, size: Style.titleSize, horizontal: .center, vertical: .top)
+        canvas.text(xLabel, x: centreX, y: top + plotHeight + Style.tickLength + 8 + xTickHeight, size: Style.axisLabelSize,
+                    horizontal: .center, vertical: .top)
+        canvas.text(yLabel, x: frames[0].left - yAxisSpace[0] - Style.axisLabelSize * 1.2 - 6, y: top + plotHeight / 2, size: Style.axisLabelSize,
                     horizontal: .center, vertical: .top, rotation: -Double.pi / 2)
         if let colorBar { drawColorBar(colorBar, beside: frames[frames.count - 1], on: canvas) }
         if !legend.isEmpty && legendPlacement != .hidden {
@@ -307,8 +339,13 @@ struct Figure {
         for tick in frame.x.ticks {
             let x = canvas.snap(frame.px(tick.value), lineWidth: Style.axisWidth)
             canvas.line(from: (x, spineBottom), to: (x, spineBottom + Style.tickLength), width: Style.axisWidth, color: Palette.axis)
-            canvas.text(tick.label, x: x, y: spineBottom + Style.tickLength + 3, size: Style.tickLabelSize,
-                        horizontal: .center, vertical: .top)
+            if frame.x.rotatedLabels {
+                canvas.text(tick.label, x: x + 2, y: spineBottom + Style.tickLength + 3, size: Style.tickLabelSize,
+                            horizontal: .right, vertical: .top, rotation: -Double.pi / 4)
+            } else {
+                canvas.text(tick.label, x: x, y: spineBottom + Style.tickLength + 3, size: Style.tickLabelSize,
+                            horizontal: .center, vertical: .top)
+            }
         }
         for value in frame.x.minorTicks {
             let x = canvas.snap(frame.px(value), lineWidth: Style.axisWidth / 2)
@@ -558,8 +595,8 @@ extension PanelSource {
         guard let xBounds = xRange ?? bounds.x, let yBounds = yRange ?? bounds.y else {
             throw FigureError("\(chartName): no finite values to plot")
         }
-        let x = xRange != nil ? AxisSpec.fixed(xBounds, length: plotWidth, spacing: 65)
-            : AxisSpec.linear(xBounds, length: plotWidth, spacing: 65)
+        let x = xRange != nil ? AxisSpec.fixed(xBounds, length: plotWidth, spacing: 55)
+            : AxisSpec.linear(xBounds, length: plotWidth, spacing: 55)
         let y: AxisSpec
         if logarithmicY {
             guard yBounds.lowerBound > 0 else { throw FigureError("\(chartName): a logarithmic y axis needs positive values") }

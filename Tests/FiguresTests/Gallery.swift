@@ -93,5 +93,68 @@ struct Gallery {
                                showsMarkers: true, referenceLines: [.vertical(0.05, label: "ρ = 0.05")])
         markers.yRange = 0.15...0.35
         try markers.write(to: directory.appendingPathComponent("lines-markers.png"))
+
+        var random = ExampleRandom(state: 3)
+        let normal: [Double] = (0..<5000).map { _ in 0.02 + 0.006 * random.normal() }
+        let anomalous: [Double] = (0..<600).map { _ in 0.045 + 0.01 * random.normal() }
+        let histogram = Histogram(title: "Reconstruction error", xLabel: "mean squared error",
+                                  series: [HistogramSeries(name: "normal (test)", values: normal),
+                                           HistogramSeries(name: "anomalous", values: anomalous)],
+                                  binCount: 50, density: true, referenceLines: [.vertical(0.035, label: "threshold")])
+        try histogram.write(to: directory.appendingPathComponent("histogram.png"))
+
+        let p10a: [Double] = [0.42, 0.61, 0.38], p10b: [Double] = [0.55, 0.70, 0.47], p10c: [Double] = [0.63, 0.74, 0.52]
+        let bars = BarChart(title: "Retrieval quality", xLabel: "corpus", yLabel: "precision@10",
+                            categories: ["Fashion-MNIST", "WordNet", "20 Newsgroups"],
+                            series: [BarSeries(name: "PCA", values: p10a),
+                                     BarSeries(name: "autoencoder", values: p10b),
+                                     BarSeries(name: "semantic hashing", values: p10c)],
+                            showsValues: true)
+        try bars.write(to: directory.appendingPathComponent("bars.png"))
+
+        var ax: [Double] = [], ay: [Double] = [], adx: [Double] = [], ady: [Double] = []
+        for i in 0..<21 {
+            for j in 0..<21 {
+                let x = -2 + 4 * Double(i) / 20, y = -2 + 4 * Double(j) / 20
+                let radius = (x * x + y * y).squareRoot()
+                let pull = 1 - radius   // towards the unit circle
+                ax.append(x); ay.append(y)
+                adx.append(radius > 0 ? pull * x / radius : 0); ady.append(radius > 0 ? pull * y / radius : 0)
+            }
+        }
+        var ring = ExampleRandom(state: 5)
+        let angles = (0..<400).map { _ in 2 * Double.pi * ring.next() }
+        let ringX: [Double] = angles.map { cos($0) + 0.06 * ring.normal() }
+        let ringY: [Double] = angles.map { sin($0) + 0.06 * ring.normal() }
+        let field = VectorField(title: "Denoising autoencoder: r(x) − x", xLabel: "x₁", yLabel: "x₂",
+                                x: ax, y: ay, dx: adx, dy: ady, pointX: ringX, pointY: ringY, classNames: ["training data"])
+        try field.write(to: directory.appendingPathComponent("vector-field.png"), width: 700, height: 600)
+
+        var confusion: [[Double]] = []
+        for row in 0..<10 {
+            confusion.append((0..<10).map { column in row == column ? Double(700 + row * 25) : Double((row * 7 + column * 3) % 40) })
+        }
+        let matrix = HeatMap(title: "Confusion matrix (k-NN on codes)", xLabel: "predicted", yLabel: "true class",
+                             values: confusion, rowLabels: Examples.classNames, columnLabels: Examples.classNames,
+                             colorMap: .blues, colorBarLabel: "count")
+        try matrix.write(to: directory.appendingPathComponent("heatmap-matrix.png"))
+        let density: [[Double]] = (0..<20).map { row in
+            (0..<20).map { column in
+                let x = -3 + 6 * (Double(column) + 0.5) / 20, y = -3 + 6 * (Double(row) + 0.5) / 20
+                return exp(-(x * x + y * y) / 2) - 0.5 * exp(-((x - 1.5) * (x - 1.5) + (y - 1) * (y - 1)))
+            }
+        }
+        let grid20 = HeatMap(title: "Discriminator output over the code plane", xLabel: "z₁", yLabel: "z₂",
+                             values: density, colorMap: .diverging, colorBarLabel: "D(z) − 0.5",
+                             xExtent: -3...3, yExtent: -3...3)
+        try grid20.write(to: directory.appendingPathComponent("heatmap-grid.png"))
+
+        let plain = Examples.codes(count: 3000, seed: 11, spread: 0.35)
+        let adversarial = Examples.codes(count: 3000, seed: 12, spread: 0.9)
+        let row = SmallMultiples(title: "Codes of the test set", panels: [
+            ScatterPlot(title: "plain AE", xLabel: "z₁", yLabel: "z₂", x: plain.x, y: plain.y, classes: plain.labels, classNames: Examples.classNames),
+            ScatterPlot(title: "adversarial AE", xLabel: "z₁", yLabel: "z₂", x: adversarial.x, y: adversarial.y, classes: adversarial.labels, classNames: Examples.classNames),
+        ])
+        try row.write(to: directory.appendingPathComponent("small-multiples.png"), width: 1000, height: 460)
     }
 }
