@@ -1,22 +1,5 @@
 import Foundation
 
-/// One named set of bars in a `BarChart` (one value per category).
-public struct BarSeries: Sendable {
-    /// Legend name (e.g. the method).
-    public var name: String
-    /// One value per category; a non-finite value draws no bar.
-    public var values: [Double]
-    /// Bar colour; `nil` takes the series' position in `Palette.categorical`.
-    public var color: Color?
-
-    /// Creates a series from Float or Double values.
-    public init<Value: BinaryFloatingPoint>(name: String, values: [Value], color: Color? = nil) {
-        self.name = name
-        self.values = doubles(values)
-        self.color = color
-    }
-}
-
 /// Grouped bars: one group per category, one bar per series (e.g. precision@10 of three methods on
 /// several data sets). The y axis starts at zero unless a value is negative.
 public struct BarChart: Chart {

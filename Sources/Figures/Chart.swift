@@ -79,6 +79,30 @@ public struct ReferenceLine: Sendable {
     }
 }
 
+/// A named list of values with an optional colour: one group of a `Histogram` (values to bin) or
+/// one set of bars of a `BarChart` (one value per category). Non-finite values are skipped.
+public struct ValueSeries: Sendable {
+    /// Legend name.
+    public var name: String
+    /// The values.
+    public var values: [Double]
+    /// Colour; `nil` takes the series' position in `Palette.categorical`.
+    public var color: Color?
+
+    /// Creates a series from Float or Double values.
+    public init<Value: BinaryFloatingPoint>(name: String, values: [Value], color: Color? = nil) {
+        self.name = name
+        self.values = doubles(values)
+        self.color = color
+    }
+}
+
+/// One group of values in a `Histogram`.
+public typealias HistogramSeries = ValueSeries
+
+/// One named set of bars in a `BarChart` (one value per category).
+public typealias BarSeries = ValueSeries
+
 // MARK: - Internal model
 
 /// Text sizes and spacing, in points.

@@ -1,22 +1,5 @@
 import Foundation
 
-/// One group of values in a `Histogram`.
-public struct HistogramSeries: Sendable {
-    /// Legend name.
-    public var name: String
-    /// The values to bin; non-finite values are skipped.
-    public var values: [Double]
-    /// Fill colour; `nil` takes the series' position in `Palette.categorical`.
-    public var color: Color?
-
-    /// Creates a series from Float or Double values.
-    public init<Value: BinaryFloatingPoint>(name: String, values: [Value], color: Color? = nil) {
-        self.name = name
-        self.values = doubles(values)
-        self.color = color
-    }
-}
-
 /// Overlaid histograms of one or more series on shared bins (e.g. reconstruction errors of normal
 /// and anomalous examples), drawn as translucent bars with a solid outline.
 ///

@@ -131,14 +131,14 @@ extension LinePlot: PanelSource {
     func drawContent(on canvas: Canvas, frame: PlotFrame) {
         for (index, line) in series.enumerated() {
             let color = color(of: index)
-            var open = false
+            var penDown = false
             for (px, py) in zip(line.x, line.y) {
                 guard frame.isPlottable(px, py) else {
-                    open = false
+                    penDown = false
                     continue
                 }
-                if open { canvas.lineTo(frame.px(px), frame.py(py)) } else { canvas.moveTo(frame.px(px), frame.py(py)) }
-                open = true
+                if penDown { canvas.lineTo(frame.px(px), frame.py(py)) } else { canvas.moveTo(frame.px(px), frame.py(py)) }
+                penDown = true
             }
             canvas.stroke(width: lineWidth, color: color, dash: line.dashed ? [5, 3] : [])
             if showsMarkers {
