@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+@testable import Figures
+
+@Suite struct ChartTests {
+    static let names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+    @Test func scatterPlotWithClassesLegendAndBackground() throws {
+        let codes = Examples.codes(count: 2000, seed: 1)
+        var x = codes.x
+        x[3] = .nan  // skipped, not plotted
+        let chart = ScatterPlot(title: "Codes", xLabel: "z₁", yLabel: "z₂", x: x, y: codes.y,
+                                classes: codes.labels, classNames: Self.names,
+                                backgroundX: [0, 1, -1], backgroundY: [0, 1, -1] as [Float], backgroundName: "prior")
+        _ = try checkChart(chart, legendOutside: true)
+    }
+
+    @Test func scatterPlotRejectsMismatchedLengths() {
+        #expect(throws: FigureError("ScatterPlot: y has 2 values but x has 3")) {
+            try ScatterPlot(x: [1.0, 2, 3], y: [1.0, 2]).render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("ScatterPlot: classes has 1 values but x has 2")) {
+            try ScatterPlot(x: [1.0, 2], y: [1.0, 2], classes: [0]).render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("ScatterPlot: no points (x is empty)")) {
+            try ScatterPlot(x: [Double](), y: []).render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("ScatterPlot: no finite values to plot")) {
+            try ScatterPlot(x: [Double.nan], y: [1]).render(width: 400, height: 300)
+        }
+    }
+
+    @Test func linePlotWithLogScaleMarkersAndReferenceLine() throws {
+        let train: [Double] = (1...500).map { 0.02 + 0.5 * exp(-Double($0) / 60) }
+        var test: [Double] = (1...500).map { 0.03 + 0.5 * exp(-Double($0) / 70) }
+        test[100] = .infinity
+        let chart = LinePlot(title: "Loss", xLabel: "epoch", yLabel: "loss",
+                             series: [LineSeries(name: "train", y: train), LineSeries(name: "test", y: test, dashed: true)],
+                             logarithmicY: true, showsMarkers: false, legendPlacement: .outsideRight,
+                             referenceLines: [.horizontal(0.1, label: "target")])
+        _ = try checkChart(chart, legendOutside: true)
+        let markers = LinePlot(title: "Markers", xLabel: "x", yLabel: "y",
+                               series: [LineSeries(name: "a", x: [0.0, 1, 2, 3], y: [1.0, -1, 2, 0])],
+                               showsMarkers: true, referenceLines: [.horizontal(0)])
+        _ = try checkChart(markers)
+        #expect(throws: FigureError("LinePlot: series \"b\" y has 1 values but x has 2")) {
+            try LinePlot(series: [LineSeries(name: "b", x: [1.0, 2], y: [1.0])]).render(width: 400, height: 300)
+        }
+    }
+
+    @Test func histogramOverlaysSeriesOnSharedBins() throws {
+        var random = ExampleRandom(state: 4)
+        let a = (0..<3000).map { _ in random.normal() }
+        let b = (0..<500).map { _ in 3 + random.normal() } + [.nan]
+        let chart = Histogram(title: "Errors", xLabel: "error", series: [HistogramSeries(name: "normal", values: a),
+                                                                          HistogramSeries(name: "anomalous", values: b)],
+                              binCount: 40, density: true, legendPlacement: .outsideRight)
+        _ = try checkChart(chart, legendOutside: true)
+        #expect(throws: FigureError("Histogram: series \"x\" has no finite values")) {
+            try Histogram(series: [HistogramSeries(name: "x", values: [Double.nan])]).render(width: 400, height: 300)
+        }
+    }
+
+    @Test func barChartGroupsBarsByCategory() throws {
+        let chart = BarChart(title: "precision@10", xLabel: "corpus", yLabel: "precision",
+                             categories: ["A", "B", "C"],
+                             series: [BarSeries(name: "PCA", values: [0.4, 0.6, 0.3]),
+                                      BarSeries(name: "AE", values: [0.5, 0.7, 0.45]),
+                                      BarSeries(name: "hashing", values: [0.6, 0.75, 0.5])],
+                             showsValues: true, legendPlacement: .outsideRight)
+        _ = try checkChart(chart, legendOutside: true)
+        #expect(throws: FigureError("BarChart: series \"AE\" has 2 values but categories has 3")) {
+            try BarChart(categories: ["A", "B", "C"], series: [BarSeries(name: "AE", values: [0.5, 0.7])]).render(width: 400, height: 300)
+        }
+    }
+
+    @Test func vectorFieldDrawsArrowsOverPoints() throws {
+        var x: [Double] = [], y: [Double] = [], dx: [Double] = [], dy: [Double] = []
+        for i in 0..<15 {
+            for j in 0..<15 {
+                let px = Double(i) / 7 - 1, py = Double(j) / 7 - 1
+                x.append(px); y.append(py); dx.append(-py); dy.append(px)
+            }
+        }
+        let chart = VectorField(title: "Field", xLabel: "x₁", yLabel: "x₂", x: x, y: y, dx: dx, dy: dy,
+                                pointX: [0.1, 0.2, -0.3], pointY: [0.5, -0.2, 0.1], pointClasses: [0, 1, 2],
+                                classNames: ["a", "b", "c"])
+        _ = try checkChart(chart, legendOutside: true)
+        #expect(throws: FigureError("VectorField: dy has 1 values but x has 2")) {
+            try VectorField(x: [0.0, 1], y: [0.0, 1], dx: [1.0, 1], dy: [1.0]).render(width: 400, height: 300)
+        }
+    }
+
+    @Test func heatMapMatrixAndGridWithColourBar() throws {
+        let matrix: [[Double]] = (0..<10).map { row in (0..<10).map { column in row == column ? 90 : Double((row + column) % 7) } }
+        let chart = HeatMap(title: "Confusion", xLabel: "predicted", yLabel: "true",
+                            values: matrix, rowLabels: Self.names, columnLabels: Self.names, colorMap: .blues, colorBarLabel: "count")
+        let image = try checkChart(chart, yTextRegion: 0.0...0.3)
+        // Colour bar on the right: a dark-blue top and a light bottom.
+        #expect(image.darkPixels(x: 0.75...1.0, y: 0.05...0.2) > 300)
+        let grid: [[Float]] = (0..<20).map { row in (0..<20).map { column in Float(row * column) / 400 - 0.3 } }
+        var field = HeatMap(title: "Grid", xLabel: "z₁", yLabel: "z₂", values: grid, colorMap: .diverging,
+                            xExtent: -2...2, yExtent: -2...2)
+        field.values[3][4] = .nan
+        _ = try checkChart(field, yTextRegion: 0.0...0.3)
+        #expect(throws: FigureError("HeatMap: row 1 has 1 values but row 0 has 2")) {
+            try HeatMap(values: [[1.0, 2], [3]]).render(width: 400, height: 300)
+        }
+    }
+
+    @Test func smallMultiplesShareAxes() throws {
+        let plain = Examples.codes(count: 1000, seed: 2, spread: 0.3)
+        let adversarial = Examples.codes(count: 1000, seed: 3, spread: 0.9)
+        let chart = SmallMultiples(title: "Codes", panels: [
+            ScatterPlot(title: "plain AE", xLabel: "z₁", yLabel: "z₂", x: plain.x, y: plain.y, classes: plain.labels, classNames: Self.names),
+            ScatterPlot(title: "adversarial AE", x: adversarial.x, y: adversarial.y, classes: adversarial.labels, classNames: Self.names),
+        ])
+        let image = try checkChart(chart, width: 1000, height: 450, legendOutside: true)
+        // Both panels have data.
+        #expect(image.inkedPixels(x: 0.1...0.4, y: 0.2...0.8) > 2_000)
+        #expect(image.inkedPixels(x: 0.5...0.8, y: 0.2...0.8) > 2_000)
+        let lines = SmallMultiples(title: "Loss", xLabel: "epoch", yLabel: "loss", panels: [
+            LinePlot(title: "β = 1", series: [LineSeries(name: "train", y: [3.0, 2, 1.5, 1.2])]),
+            LinePlot(title: "β = 4", series: [LineSeries(name: "train", y: [4.0, 3, 2.5, 2.2])]),
+        ])
+        _ = try checkChart(lines, width: 900, height: 400, legendOutside: true)
+        #expect(throws: FigureError("SmallMultiples: no panels")) {
+            try SmallMultiples(panels: [ScatterPlot]()).render(width: 400, height: 300)
+        }
+    }
+
+    @Test func niceTicksUseOneTwoFiveSteps() {
+        #expect(Ticks.niceStep(span: 10, maximumCount: 5) == 2)
+        #expect(Ticks.niceStep(span: 1, maximumCount: 5) == 0.2)
+        #expect(Ticks.niceStep(span: 0.7, maximumCount: 3) == 0.5)
+        #expect(Ticks.niceStep(span: 73, maximumCount: 8) == 10)
+        #expect(Ticks.linear(lower: -0.05, upper: 1.05, maximumCount: 6).map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+        #expect(Ticks.linear(lower: -7, upper: 7, maximumCount: 4).map(\.label) == ["\u{2212}5", "0", "5"])
+        #expect(Ticks.logarithmic(lower: 0.001, upper: 1).major.map(\.label) == ["0.001", "0.01", "0.1", "1"])
+        #expect(Ticks.logarithmic(lower: 1e-8, upper: 1e-6).major.map(\.label) == ["10⁻⁸", "10⁻⁷", "10⁻⁶"])
+    }
+
+    @Test func badSizesThrow() {
+        let chart = ScatterPlot(x: [1.0], y: [1.0])
+        #expect(throws: FigureError("figure size must be positive, got 0×600")) { try chart.render(width: 0, height: 600) }
+    }
+}
