@@ -166,6 +166,10 @@ final class BookBuilder {
     private func renderPage(_ chapter: ChapterInput, previous: ChapterInput?, next: ChapterInput?) -> String {
         var body: [String] = []
         for (index, line) in chapter.lines.enumerated() where index != chapter.titleIndex {
+            let followsTitle = chapter.titleIndex.map { index == $0 + 1 } ?? false
+            if followsTitle, line.trimmingCharacters(in: .whitespaces).isEmpty, body.last?.isEmpty ?? true {
+                continue
+            }
             body.append(renderLine(line, chapter: chapter, lineNumber: index + 1))
         }
         while body.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { body.removeFirst() }

@@ -48,11 +48,24 @@ public enum Stitcher {
         let book = BookBuilder(options: options, diagnostics: diagnostics)
         let rendered = book.render()
         guard !diagnostics.hasErrors, let rendered else {
-            throw StitchFailure(diagnostics: diagnostics.diagnostics)
+            throw StitchFailure(diagnostics: sortedByLocation(diagnostics.diagnostics))
         }
         try OutputWriter.write(rendered, to: options.outputDirectory)
         return StitchReport(pages: rendered.pages.map(\.fileName), figures: rendered.figureCopies.map(\.destination))
     }
+}
+
+/// `diagnostics` grouped by file (in order of first report) and sorted by line within each file.
+func sortedByLocation(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    var fileOrder: [String: Int] = [:]
+    for diagnostic in diagnostics where fileOrder[diagnostic.path] == nil {
+        fileOrder[diagnostic.path] = fileOrder.count
+    }
+    return diagnostics.enumerated().sorted { first, second in
+        let firstKey = (fileOrder[first.element.path] ?? 0, first.element.line ?? 0, first.offset)
+        let secondKey = (fileOrder[second.element.path] ?? 0, second.element.line ?? 0, second.offset)
+        return firstKey < secondKey
+    }.map(\.element)
 }
 
 /// A finished book in memory: pages and the figures to copy.
