@@ -248,7 +248,7 @@ final class BookBuilder {
             if case .percent = directive { isPercent = true } else { isPercent = false }
             do {
                 let text = try NumberFormatting.format(isPercent ? value * 100 : value, with: format)
-                return isPercent ? text + "%" : text
+                return isPercent && !format.contains("%%") ? text + "%" : text
             } catch {
                 report((error as? DirectiveError)?.message ?? "\(error)")
                 return nil

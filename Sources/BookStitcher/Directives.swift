@@ -6,7 +6,7 @@ import Foundation
 /// | --- | --- |
 /// | `{{listing:anchor}}`, `{{listing:File.swift:anchor}}` | the anchored extract as a ```` ```swift ```` block (alone on its line) |
 /// | `{{metric:name}}`, `{{metric:name:%.4f}}` | `metrics.name` formatted with a printf format (default `%g`) |
-/// | `{{percent:name}}`, `{{percent:name:%.1f}}` | `metrics.name × 100`, formatted (default `%.1f`), then a `%` sign |
+/// | `{{percent:name}}`, `{{percent:name:%.1f}}` | `metrics.name × 100`, formatted (default `%.1f`), then a `%` sign (unless the format has its own `%%`) |
 /// | `{{text:name}}` | `texts.name`, verbatim |
 /// | `{{run:field}}`, `{{run:field:%.0f}}` | a top-level field of metrics.json (`seed`, `epochs`, `seconds`, …) |
 /// | `{{figure:name\|caption}}`, `{{figure:name\|caption\|alt text}}` | the numbered image and caption (alone on its line) |
