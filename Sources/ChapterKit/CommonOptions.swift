@@ -1,0 +1,106 @@
+import ArgumentParser
+import Datasets
+import Foundation
+
+extension ImageDatasetKind: ExpressibleByArgument {}
+
+/// The flags every chapter accepts. A chapter's options struct includes them with
+/// `@OptionGroup var common: CommonOptions` and adds its own beside them.
+public struct CommonOptions: ParsableArguments {
+    /// Training epochs of the chapter's main model (each chapter has its own default).
+    @Option(help: "Training epochs of the main model (default: the chapter's own; 1 with --quick).")
+    public var epochs: Int?
+
+    /// The seed of the one random generator of the run.
+    @Option(help: "Seed of the one random generator: same seed and thread count, same numbers.")
+    public var seed: UInt64 = 0
+
+    /// Small subset, few steps: the whole chapter in seconds, for tests and for trying an edit.
+    @Flag(help: "Smoke run: a small subset and few steps (the whole chapter in seconds).")
+    public var quick = false
+
+    /// Where figures, metrics.json and checkpoints go.
+    @Option(help: "Output directory (default: runs/<chapter>).")
+    public var output: String?
+
+    /// A directory holding the IDX files (instead of the usual search).
+    @Option(help: "Directory with the dataset's IDX files (default: $AUTOENCODER_DATA, ./data, then /usr/share/datasets/fashion-mnist).")
+    public var data: String?
+
+    /// Which image set to use.
+    @Option(help: "Image set: fashion-mnist or mnist.")
+    public var dataset: ImageDatasetKind = .fashionMNIST
+
+    /// BLAS threads (the numbers are reproducible for a fixed count).
+    @Option(help: "BLAS threads.")
+    public var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, 2)
+
+    /// Creates the defaults (ArgumentParser fills the values from the command line).
+    public init() {}
+
+    /// Checks the common ranges; called before any work.
+    public func check() throws {
+        if let epochs { try require(epochs >= 1, "--epochs must be at least 1, got \(epochs)") }
+        try require(threads >= 1 && threads <= 256, "--threads must be between 1 and 256, got \(threads)")
+    }
+}
+
+/// A chapter's options: its own flags plus the common ones.
+public protocol ChapterOptions: ParsableArguments {
+    /// The common flags (`@OptionGroup var common: CommonOptions`).
+    var common: CommonOptions { get }
+    /// Refuses out-of-range values with one line (throw ``ChapterError`` via ``require(_:_:)``).
+    func check() throws
+}
+
+extension ChapterOptions {
+    /// No chapter-specific checks.
+    public func check() throws {}
+}
+
+/// A failure a user can fix (bad flag, missing data, unwritable directory, diverged training):
+/// printed as one line, exit status 1.
+public struct ChapterError: Error, CustomStringConvertible {
+    /// The one-line message.
+    public let description: String
+    /// An error with a one-line message.
+    public init(_ description: String) { self.description = description }
+}
+
+/// Throws a ``ChapterError`` with `message` unless `condition` holds.
+public func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+    if !condition { throw ChapterError(message()) }
+}
+
+/// Checks that a probability lies strictly between 0 and 1.
+public func requireProbability(_ value: Double, flag: String) throws {
+    try require(value > 0 && value < 1, "\(flag) must lie strictly between 0 and 1, got \(value)")
+}
+
+/// Parses the command line, printing `--help` in full and any error as one line with exit 64.
+func parseOptions<Options: ChapterOptions>(_ type: Options.Type, command: String, arguments: [String]) -> Options {
+    do {
+        var options = try Options.parse(arguments)
+        try options.common.check()
+        try options.check()
+        try options.validate()
+        return options
+    } catch let error as ChapterError {
+        printError(command: command, error.description)
+        exit(64)
+    } catch {
+        let code = Options.exitCode(for: error)
+        if code == .success {
+            print(Options.helpMessage(for: Options.self, columns: nil).replacingOccurrences(of: "USAGE: ", with: "USAGE: \(command) ", options: [], range: nil))
+            exit(0)
+        }
+        let message = Options.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+        printError(command: command, "\(message) (see --help)")
+        exit(64)
+    }
+}
+
+/// `chapter-x: error: message` on standard error.
+func printError(command: String, _ message: String) {
+    FileHandle.standardError.write(Data("\(command): error: \(message)\n".utf8))
+}
