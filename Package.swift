@@ -52,6 +52,8 @@ let package = Package(
             name: "book",
             dependencies: ["BookStitcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // `make data`: downloads MNIST and Fashion-MNIST into ./data, checksums verified.
+        .executableTarget(name: "download-data", dependencies: ["Datasets"]),
         .executableTarget(
             name: "bench",
             dependencies: ["TensorEngine", "Datasets", "CBLAS"],

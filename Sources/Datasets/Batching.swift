@@ -1,0 +1,120 @@
+/// Seeded shuffles, splits, mini-batches and row gathers over row-major `[Float]` data.
+///
+/// All randomness comes from the caller's generator through `generator.next()`, with this
+/// module's own Fisher–Yates and bounded-integer code, so a seed gives the same order on every
+/// platform and Swift version.
+public enum Batching {
+    /// A uniform integer in `0..<upperBound` from `generator.next()`, by rejection sampling
+    /// (values below `2⁶⁴ mod upperBound` are redrawn, so every result is equally likely).
+    public static func uniformIndex(below upperBound: Int, using generator: inout some RandomNumberGenerator) -> Int {
+        precondition(upperBound > 0, "uniformIndex needs a positive upper bound")
+        let bound = UInt64(upperBound)
+        let threshold = (0 &- bound) % bound
+        while true {
+            let draw: UInt64 = generator.next()
+            if draw >= threshold { return Int(draw % bound) }
+        }
+    }
+
+    /// Shuffles `elements` in place by Fisher–Yates: for `i` from `n − 1` down to 1, swap element
+    /// `i` with element `uniformIndex(below: i + 1)`.
+    public static func shuffle<Element>(_ elements: inout [Element], using generator: inout some RandomNumberGenerator) {
+        var index = elements.count - 1
+        while index > 0 {
+            elements.swapAt(index, uniformIndex(below: index + 1, using: &generator))
+            index -= 1
+        }
+    }
+
+    /// `0..<count` in a seeded random order (call once per epoch).
+    public static func shuffledIndices(count: Int, using generator: inout some RandomNumberGenerator) -> [Int] {
+        var indices = Array(0..<count)
+        shuffle(&indices, using: &generator)
+        return indices
+    }
+
+    /// Consecutive index ranges of `batchSize` covering `0..<count`; the last, shorter batch is
+    /// kept when `keepPartialLast` is true and dropped otherwise.
+    public static func batchRanges(count: Int, batchSize: Int, keepPartialLast: Bool = true) -> [Range<Int>] {
+        precondition(batchSize > 0, "batchSize must be positive")
+        return stride(from: 0, to: count, by: batchSize).compactMap { start in
+            let end = min(start + batchSize, count)
+            return end - start == batchSize || keepPartialLast ? start..<end : nil
+        }
+    }
+
+    /// Copies rows `indices` of the row-major `source` (rows of `rowLength` values) into
+    /// `destination`, one after the other; no allocation. `destination` must hold at least
+    /// `indices.count × rowLength` values.
+    public static func gatherRows(from source: [Float], rowLength: Int, indices: some Collection<Int>, into destination: UnsafeMutableBufferPointer<Float>) {
+        precondition(destination.count >= indices.count * rowLength, "destination too small for the gathered rows")
+        source.withUnsafeBufferPointer { from in
+            var offset = 0
+            for index in indices {
+                precondition(index >= 0 && (index + 1) * rowLength <= from.count, "row index \(index) out of range")
+                (destination.baseAddress! + offset).update(from: from.baseAddress! + index * rowLength, count: rowLength)
+                offset += rowLength
+            }
+        }
+    }
+
+    /// Rows `indices` of `source` as a new row-major array (for materialising a subset once).
+    public static func selectRows(from source: [Float], rowLength: Int, indices: [Int]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: indices.count * rowLength) { buffer, initialized in
+            gatherRows(from: source, rowLength: rowLength, indices: indices, into: buffer)
+            initialized = indices.count * rowLength
+        }
+    }
+
+    /// The first `perClass` indices of each class, in original order (a deterministic `--quick`
+    /// subset; classes with fewer items contribute all of theirs).
+    public static func firstIndicesPerClass(labels: [Int], perClass: Int) -> [Int] {
+        var taken: [Int: Int] = [:]
+        var result: [Int] = []
+        for (index, label) in labels.enumerated() where taken[label, default: 0] < perClass {
+            taken[label, default: 0] += 1
+            result.append(index)
+        }
+        return result
+    }
+
+    /// `size` distinct indices from `0..<count`, chosen by the seeded shuffle, returned sorted.
+    public static func seededSubset(count: Int, size: Int, using generator: inout some RandomNumberGenerator) -> [Int] {
+        Array(shuffledIndices(count: count, using: &generator).prefix(size)).sorted()
+    }
+
+    /// Indices whose label is not `excludedClass`, in order (the anomaly experiment trains
+    /// without one class).
+    public static func indices(labels: [Int], excluding excludedClass: Int) -> [Int] {
+        labels.indices.filter { labels[$0] != excludedClass }
+    }
+
+    /// Indices whose label is in `classes`, in order.
+    public static func indices(labels: [Int], including classes: Set<Int>) -> [Int] {
+        labels.indices.filter { classes.contains(labels[$0]) }
+    }
+
+    /// A seeded stratified train/test split: within each class (in label order) the indices are
+    /// shuffled and the first `round(classCount × testFraction)` go to test. Both results sorted.
+    public static func stratifiedSplit(labels: [Int], testFraction: Double = 0.2, using generator: inout some RandomNumberGenerator) -> (train: [Int], test: [Int]) {
+        var byClass: [Int: [Int]] = [:]
+        for (index, label) in labels.enumerated() { byClass[label, default: []].append(index) }
+        var train: [Int] = [], test: [Int] = []
+        for label in byClass.keys.sorted() {
+            var members = byClass[label]!
+            shuffle(&members, using: &generator)
+            let testCount = Int((Double(members.count) * testFraction).rounded())
+            test += members.prefix(testCount)
+            train += members.dropFirst(testCount)
+        }
+        return (train.sorted(), test.sorted())
+    }
+
+    /// A seeded plain train/test split of `0..<count`: the first `round(count × testFraction)`
+    /// shuffled indices go to test. Both results sorted.
+    public static func randomSplit(count: Int, testFraction: Double = 0.2, using generator: inout some RandomNumberGenerator) -> (train: [Int], test: [Int]) {
+        let order = shuffledIndices(count: count, using: &generator)
+        let testCount = Int((Double(count) * testFraction).rounded())
+        return (Array(order.dropFirst(testCount)).sorted(), Array(order.prefix(testCount)).sorted())
+    }
+}
