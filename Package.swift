@@ -9,6 +9,9 @@ let optimisedInEveryConfiguration: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"]),
 ]
 
+/// The chapters, in book order: each is `Chapters/<Directory>/main.swift`, run as `chapter-<short>`.
+let chapters = ["Basic", "Sparse", "Denoising", "Contractive", "VAE"]
+
 let package = Package(
     name: "AutoencoderWorkbook",
     platforms: [.macOS(.v15)],
@@ -65,6 +68,14 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "CPNG"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit"]),
         .testTarget(name: "BookStitcherTests", dependencies: ["BookStitcher"]),
-    ],
+    ] + chapters.map { directory in
+        .executableTarget(
+            name: "chapter-\(directory.lowercased())",
+            dependencies: ["ChapterKit", "TensorEngine", "Datasets", "Figures"],
+            path: "Chapters/\(directory)",
+            exclude: ["chapter.md"],
+            swiftSettings: optimisedInEveryConfiguration
+        )
+    },
     swiftLanguageModes: [.v5]
 )

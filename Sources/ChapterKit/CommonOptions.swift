@@ -91,7 +91,7 @@ func parseOptions<Options: ChapterOptions>(_ type: Options.Type, command: String
     } catch {
         let code = Options.exitCode(for: error)
         if code == .success {
-            print(Options.helpMessage(for: Options.self, columns: nil).replacingOccurrences(of: "USAGE: ", with: "USAGE: \(command) ", options: [], range: nil))
+            print(Options.fullMessage(for: error))
             exit(0)
         }
         let message = Options.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"

@@ -98,7 +98,7 @@ final class ProgressReporter {
 
     /// Orders names for display: `loss` first, then alphabetically.
     private func ordered(_ values: [String: Double]) -> [(String, Double)] {
-        values.sorted { ($0.key != "loss", $0.key) < ($1.key != "loss", $1.key) }
+        values.sorted { ($0.key == "loss" ? 0 : 1, $0.key) < ($1.key == "loss" ? 0 : 1, $1.key) }
     }
 
     private func format(_ values: [String: Double]) -> String {

@@ -1,3 +1,6 @@
+import CBLAS
+import Foundation
+
 // The engine's loops over raw buffers. Each is written once, generically over 16-lane SIMD vectors,
 // and reached through a `TensorScalar` requirement, so `Float` and `Double` each get a specialised
 // copy. Every function's derivative sits next to its forward formula.
@@ -559,5 +562,147 @@ extension TensorScalar {
             }
             parameter[i] -= learningRate * g
         }
+    }
+}
+
+// MARK: - The two element types
+// The conformances live in this file, next to the generic kernels: a debug build compiles each file
+// separately, and only within one file can the compiler specialise the kernels for Float and Double.
+
+extension Float: TensorScalar {
+    /// The concrete `.<`.
+    @inline(__always) public static func lanesLess(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .< b }
+    /// The concrete `.<=`.
+    @inline(__always) public static func lanesLessOrEqual(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .<= b }
+    /// `F32`.
+    public static var safetensorsDataType: String { "F32" }
+    /// Cephes-style polynomial, see ``vectorExp(_:)``.
+    @inline(__always) public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorExp(x) }
+    /// Cephes-style polynomial, see ``vectorLog(_:)``.
+    @inline(__always) public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorLog(x) }
+    /// See ``vectorLog1p(_:)``.
+    @inline(__always) public static func vectorLog1p(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorLog1p(x) }
+    /// See ``vectorSigmoid(_:)``.
+    @inline(__always) public static func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorSigmoid(x) }
+    /// See ``vectorTanh(_:)``.
+    @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorTanh(x) }
+
+    /// `cblas_sgemm`.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// `ssyevd`.
+    public static func symmetricEigen(
+        _ matrix: UnsafeMutablePointer<Float>, order: Int, eigenvalues: UnsafeMutablePointer<Float>
+    ) -> Int {
+        var n = Int32(order), lda = Int32(order), info: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        var workSize: Float = 0, iworkSize: Int32 = 0
+        // Row-major symmetric = column-major symmetric; eigenvectors come back as columns, i.e. rows here.
+        ssyevd_("V", "U", &n, matrix, &lda, eigenvalues, &workSize, &lwork, &iworkSize, &liwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(workSize); liwork = iworkSize
+        var work = [Float](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        ssyevd_("V", "U", &n, matrix, &lda, eigenvalues, &work, &lwork, &iwork, &liwork, &info)
+        return Int(info)
+    }
+
+    /// `sgesdd`.
+    public static func singularValueDecomposition(
+        _ matrix: UnsafeMutablePointer<Float>, rows m: Int, columns n: Int,
+        u: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>, vt: UnsafeMutablePointer<Float>
+    ) -> Int {
+        // A row-major m×n matrix is the column-major n×m matrix Aᵀ = V S Uᵀ: ask LAPACK for the SVD of
+        // Aᵀ and read its "U" as our Vᵀ (row-major) and its "Vᵀ" as our U (row-major).
+        var rowsT = Int32(n), columnsT = Int32(m), lda = Int32(n), info: Int32 = 0
+        let r = min(m, n)
+        var ldu = Int32(n), ldvt = Int32(r), lwork: Int32 = -1, workSize: Float = 0
+        var iwork = [Int32](repeating: 0, count: 8 * r)
+        sgesdd_("S", &rowsT, &columnsT, matrix, &lda, s, vt, &ldu, u, &ldvt, &workSize, &lwork, &iwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(workSize)
+        var work = [Float](repeating: 0, count: Int(lwork))
+        sgesdd_("S", &rowsT, &columnsT, matrix, &lda, s, vt, &ldu, u, &ldvt, &work, &lwork, &iwork, &info)
+        return Int(info)
+    }
+}
+
+extension Double: TensorScalar {
+    /// The concrete `.<`.
+    @inline(__always) public static func lanesLess(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<Int64>> { a .< b }
+    /// The concrete `.<=`.
+    @inline(__always) public static func lanesLessOrEqual(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<Int64>> { a .<= b }
+    /// `F64`.
+    public static var safetensorsDataType: String { "F64" }
+    /// libm `exp` per lane (Double is for gradient checks, where accuracy matters more than speed).
+    public static func vectorExp(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.exp) }
+    /// libm `log` per lane.
+    public static func vectorLog(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.log) }
+    /// libm `log1p` per lane.
+    public static func vectorLog1p(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.log1p) }
+    /// 1 / (1 + e^-x) per lane, from e^-|x|.
+    public static func vectorSigmoid(_ x: SIMD16<Double>) -> SIMD16<Double> {
+        lanewise(x) { value in
+            let e = Foundation.exp(-Swift.abs(value))
+            return value >= 0 ? 1 / (1 + e) : e / (1 + e)
+        }
+    }
+    /// libm `tanh` per lane.
+    public static func vectorTanh(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.tanh) }
+
+    private static func lanewise(_ x: SIMD16<Double>, _ function: (Double) -> Double) -> SIMD16<Double> {
+        var result = SIMD16<Double>()
+        for lane in 0..<16 { result[lane] = function(x[lane]) }
+        return result
+    }
+
+    /// `cblas_dgemm`.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// `dsyevd`.
+    public static func symmetricEigen(
+        _ matrix: UnsafeMutablePointer<Double>, order: Int, eigenvalues: UnsafeMutablePointer<Double>
+    ) -> Int {
+        var n = Int32(order), lda = Int32(order), info: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        var workSize: Double = 0, iworkSize: Int32 = 0
+        dsyevd_("V", "U", &n, matrix, &lda, eigenvalues, &workSize, &lwork, &iworkSize, &liwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(workSize); liwork = iworkSize
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        dsyevd_("V", "U", &n, matrix, &lda, eigenvalues, &work, &lwork, &iwork, &liwork, &info)
+        return Int(info)
+    }
+
+    /// `dgesdd`.
+    public static func singularValueDecomposition(
+        _ matrix: UnsafeMutablePointer<Double>, rows m: Int, columns n: Int,
+        u: UnsafeMutablePointer<Double>, s: UnsafeMutablePointer<Double>, vt: UnsafeMutablePointer<Double>
+    ) -> Int {
+        var rowsT = Int32(n), columnsT = Int32(m), lda = Int32(n), info: Int32 = 0
+        let r = min(m, n)
+        var ldu = Int32(n), ldvt = Int32(r), lwork: Int32 = -1, workSize: Double = 0
+        var iwork = [Int32](repeating: 0, count: 8 * r)
+        dgesdd_("S", &rowsT, &columnsT, matrix, &lda, s, vt, &ldu, u, &ldvt, &workSize, &lwork, &iwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(workSize)
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dgesdd_("S", &rowsT, &columnsT, matrix, &lda, s, vt, &ldu, u, &ldvt, &work, &lwork, &iwork, &info)
+        return Int(info)
     }
 }
