@@ -174,14 +174,31 @@ public func runChapter<Options: ChapterOptions>(
     _ body: (Options, ChapterRun) throws -> Void
 ) -> Never {
     setvbuf(stdout, nil, _IOLBF, 0)
+    exit(executeChapter(name, options: type, arguments: arguments, body))
+}
+
+/// ``runChapter(_:options:arguments:_:)`` without exiting: returns the exit status (0 success,
+/// 1 failure while running, 64 bad command line) after printing help or the one-line error.
+public func executeChapter<Options: ChapterOptions>(
+    _ name: String, options type: Options.Type, arguments: [String], _ body: (Options, ChapterRun) throws -> Void
+) -> Int32 {
     let command = "chapter-\(name)"
-    let options = parseOptions(type, command: command, arguments: arguments)
+    let options: Options
+    do {
+        options = try parseOptions(type, arguments: arguments)
+    } catch let exit as ChapterExit {
+        if exit.status == 0 { print(exit.message) } else { printError(command: command, exit.message) }
+        return exit.status
+    } catch {
+        printError(command: command, "\(error)")
+        return 64
+    }
     let run: ChapterRun
     do {
         run = try ChapterRun(name: name, command: command, common: options.common)
     } catch {
         printError(command: command, "\(error)")
-        exit(1)
+        return 1
     }
     do {
         try body(options, run)
@@ -190,9 +207,9 @@ public func runChapter<Options: ChapterOptions>(
         run.progress.endLine()
         run.abandon()
         printError(command: command, "\(error)")
-        exit(1)
+        return 1
     }
-    exit(0)
+    return 0
 }
 
 /// A number as the summary prints it.

@@ -77,8 +77,16 @@ public func requireProbability(_ value: Double, flag: String) throws {
     try require(value > 0 && value < 1, "\(flag) must lie strictly between 0 and 1, got \(value)")
 }
 
-/// Parses the command line, printing `--help` in full and any error as one line with exit 64.
-func parseOptions<Options: ChapterOptions>(_ type: Options.Type, command: String, arguments: [String]) -> Options {
+/// How a chapter stops before or instead of running: help text (status 0) or a one-line error.
+struct ChapterExit: Error {
+    /// The process exit status: 0 for `--help`, 64 for a bad command line.
+    let status: Int32
+    /// The full help text, or one error line.
+    let message: String
+}
+
+/// Parses and checks the command line; `--help` and every error come back as a ``ChapterExit``.
+func parseOptions<Options: ChapterOptions>(_ type: Options.Type, arguments: [String]) throws -> Options {
     do {
         var options = try Options.parse(arguments)
         try options.common.check()
@@ -86,17 +94,13 @@ func parseOptions<Options: ChapterOptions>(_ type: Options.Type, command: String
         try options.validate()
         return options
     } catch let error as ChapterError {
-        printError(command: command, error.description)
-        exit(64)
+        throw ChapterExit(status: 64, message: error.description)
     } catch {
-        let code = Options.exitCode(for: error)
-        if code == .success {
-            print(Options.fullMessage(for: error))
-            exit(0)
+        if Options.exitCode(for: error) == .success {
+            throw ChapterExit(status: 0, message: Options.fullMessage(for: error))
         }
         let message = Options.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-        printError(command: command, "\(message) (see --help)")
-        exit(64)
+        throw ChapterExit(status: 64, message: "\(message) (see --help)")
     }
 }
 

@@ -119,8 +119,13 @@ final class ProgressReporter {
     }
 
     func finishEpoch(model: String, epoch: Int, epochs: Int, values: [String: Double], samplesPerSecond: Double, seconds: Double) {
-        let line = "\(model)  epoch \(epoch)/\(epochs)  \(format(values))  \(Int(samplesPerSecond)) samples/s  \(String(format: "%.1f", seconds)) s"
-        printLine(line)
+        printLine(epochLine(model: model, epoch: epoch, epochs: epochs, values: values, samplesPerSecond: samplesPerSecond, seconds: seconds))
+    }
+
+    /// The one line logged per epoch, e.g.
+    /// `autoencoder  epoch 3/20  loss 0.3012  test_loss 0.3050  48211 samples/s  2.1 s`.
+    func epochLine(model: String, epoch: Int, epochs: Int, values: [String: Double], samplesPerSecond: Double, seconds: Double) -> String {
+        "\(model)  epoch \(epoch)/\(epochs)  \(format(values))  \(Int(samplesPerSecond)) samples/s  \(String(format: "%.1f", seconds)) s"
     }
 
     /// Prints a full line, clearing an open progress bar first.

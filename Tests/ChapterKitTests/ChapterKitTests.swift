@@ -1,1 +1,191 @@
+import ArgumentParser
+import Foundation
 import Testing
+@testable import ChapterKit
+import Figures
+import TensorEngine
+
+/// A chapter's options for these tests: the common flags plus one probability.
+struct TestOptions: ChapterOptions {
+    @OptionGroup var common: CommonOptions
+    @Option(help: "A probability.") var dropProbability = 0.5
+    func check() throws { try requireProbability(dropProbability, flag: "--drop-probability") }
+}
+
+func temporaryDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("chapterkit-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Tiny synthetic examples: 64 rows of 8 features in [0, 1], two classes.
+func syntheticExamples(generator: SeededGenerator) -> Examples {
+    let features = (0..<(64 * 8)).map { _ in Float(generator.nextUniform()) }
+    return Examples(features: features, featureCount: 8, labels: (0..<64).map { $0 % 2 })
+}
+
+@Suite("Command line")
+struct CommandLineTests {
+    func exitFor(_ arguments: [String]) -> ChapterExit? {
+        do {
+            _ = try parseOptions(TestOptions.self, arguments: arguments)
+            return nil
+        } catch {
+            return error as? ChapterExit
+        }
+    }
+
+    @Test func defaultsParse() throws {
+        let options = try parseOptions(TestOptions.self, arguments: [])
+        #expect(options.common.seed == 0)
+        #expect(options.common.quick == false)
+        #expect(options.common.dataset == .fashionMNIST)
+        #expect(options.common.epochs == nil)
+    }
+
+    @Test func outOfRangeValuesAreRefusedWithOneLine() {
+        let cases: [([String], String)] = [
+            (["--epochs", "0"], "--epochs must be at least 1, got 0"),
+            (["--threads", "0"], "--threads must be between 1 and 256, got 0"),
+            (["--drop-probability", "1"], "--drop-probability must lie strictly between 0 and 1, got 1.0"),
+            (["--drop-probability=-0.1"], "--drop-probability must lie strictly between 0 and 1, got -0.1"),
+        ]
+        for (arguments, message) in cases {
+            let exit = exitFor(arguments)
+            #expect(exit?.status == 64, "\(arguments)")
+            #expect(exit?.message == message)
+        }
+    }
+
+    @Test func unknownFlagsAndBadValuesGiveOneLine() {
+        for arguments in [["--bogus"], ["--dataset", "cifar"], ["--seed", "minus-one"]] {
+            let exit = exitFor(arguments)
+            #expect(exit?.status == 64)
+            #expect(exit?.message.contains("\n") == false)
+            #expect(exit?.message.hasSuffix("(see --help)") == true)
+        }
+    }
+
+    @Test func helpListsEveryFlagWithDefaults() {
+        let exit = exitFor(["--help"])
+        #expect(exit?.status == 0)
+        for flag in ["--epochs", "--seed", "--quick", "--output", "--data", "--dataset", "--threads", "--drop-probability"] {
+            #expect(exit?.message.contains(flag) == true, "help lacks \(flag)")
+        }
+        #expect(exit?.message.contains("default: 0") == true)
+    }
+}
+
+@Suite("Runs and outputs", .serialized)
+struct OutputTests {
+    /// Trains a 8-4-8 autoencoder for two epochs, writes a figure, a checkpoint and metrics.
+    func successfulBody(_ options: TestOptions, _ run: ChapterRun) throws {
+        let data = syntheticExamples(generator: run.generator)
+        let model = Sequential<Float>.perceptron(sizes: [8, 4, 8], generator: run.generator)
+        var optimizer = Adam(parameters: model.parameters, learningRate: 1e-2)
+        let history = try run.train("tiny", epochs: run.epochs(full: 2), data: data, batchSize: 16) { batch in
+            optimizer.zeroGradients()
+            let loss = sigmoidCrossEntropy(logits: model(batch.inputs), labels: batch.inputs)
+            loss.backward()
+            optimizer.step()
+            return Double(loss.scalarValue)
+        }
+        try LinePlot(title: "loss", xLabel: "epoch", yLabel: "loss", series: [LineSeries(name: "train", y: history.series("loss"))])
+            .write(to: run.figure("loss"))
+        try run.saveCheckpoint(prefixed("model", model.namedParameters), name: "model", architecture: "8-4-8")
+        run.record("final_loss", history.series("loss").last!)
+        run.record(text: "note", "tiny model")
+    }
+
+    @Test func outputLayoutAndMetrics() throws {
+        let directory = temporaryDirectory()
+        let status = executeChapter("test", options: TestOptions.self, arguments: ["--output", directory.path, "--seed", "3"], successfulBody)
+        #expect(status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(files == ["figures", "metrics.json", "model.safetensors"])  // no staging folder left
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("figures/loss.png").path))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("metrics.json"))) as! [String: Any]
+        for key in ["chapter", "seed", "epochs", "quick", "dataset", "threads", "seconds", "samples_per_second", "swift_version", "metrics", "texts"] {
+            #expect(json[key] != nil, "metrics.json lacks \(key)")
+        }
+        #expect(json["seed"] as? Int == 3)
+        #expect(json["epochs"] as? Int == 2)
+        #expect((json["metrics"] as? [String: Any])?["final_loss"] is Double)
+        #expect((json["texts"] as? [String: String])?["note"] == "tiny model")
+        let checkpoint = try Checkpoint.read(from: directory.appendingPathComponent("model.safetensors"))
+        #expect(checkpoint.tensors.keys.sorted() == ["model.0.bias", "model.0.weight", "model.2.bias", "model.2.weight"])
+        #expect(checkpoint.metadata["architecture"] == "8-4-8")
+    }
+
+    @Test func sameSeedSameNumbers() throws {
+        func finalLoss(seed: Int) throws -> Double {
+            let directory = temporaryDirectory()
+            #expect(executeChapter("test", options: TestOptions.self, arguments: ["--output", directory.path, "--seed", "\(seed)"], successfulBody) == 0)
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("metrics.json"))) as! [String: Any]
+            return (json["metrics"] as! [String: Double])["final_loss"]!
+        }
+        #expect(try finalLoss(seed: 5) == finalLoss(seed: 5))
+        #expect(try finalLoss(seed: 5) != finalLoss(seed: 6))
+    }
+
+    @Test func failureLeavesThePreviousOutputsUntouched() throws {
+        let directory = temporaryDirectory()
+        #expect(executeChapter("test", options: TestOptions.self, arguments: ["--output", directory.path], successfulBody) == 0)
+        let metrics = directory.appendingPathComponent("metrics.json")
+        let before = try Data(contentsOf: metrics)
+        let figureBefore = try Data(contentsOf: directory.appendingPathComponent("figures/loss.png"))
+        // A second run writes a new figure and a metric, then fails half-way.
+        let status = executeChapter("test", options: TestOptions.self, arguments: ["--output", directory.path]) { _, run in
+            try LinePlot(title: "other", xLabel: "x", yLabel: "y", series: [LineSeries(name: "a", y: [3, 2, 1])]).write(to: run.figure("loss"))
+            run.record("final_loss", 99)
+            throw ChapterError("simulated failure")
+        }
+        #expect(status == 1)
+        #expect(try Data(contentsOf: metrics) == before)
+        #expect(try Data(contentsOf: directory.appendingPathComponent("figures/loss.png")) == figureBefore)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".staging") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func divergingTrainingStopsWithEpochAndStep() throws {
+        let directory = temporaryDirectory()
+        let run = try ChapterRun(name: "test", command: "chapter-test", common: try parseOptions(TestOptions.self, arguments: ["--output", directory.path]).common)
+        let data = syntheticExamples(generator: run.generator)
+        // A model that diverges on purpose: SGD with a huge learning rate on an unbounded linear output.
+        let model = Sequential<Float>.perceptron(sizes: [8, 8, 8], generator: run.generator)
+        var optimizer = SGD(parameters: model.parameters, learningRate: 1e4)
+        var caught: TrainingDiverged?
+        do {
+            try run.train("diverging", epochs: 50, data: data, batchSize: 8) { batch in
+                optimizer.zeroGradients()
+                let loss = meanSquaredError(predicted: model(batch.inputs), expected: batch.inputs)
+                loss.backward()
+                optimizer.step()
+                return Double(loss.scalarValue)
+            }
+        } catch let error as TrainingDiverged {
+            caught = error
+        }
+        let error = try #require(caught)
+        #expect(error.epoch >= 1 && error.step >= 1 && error.step <= 8)
+        #expect(!error.value.isFinite)
+        #expect(error.description.contains("epoch \(error.epoch), step \(error.step)"))
+        run.abandon()
+    }
+
+    @Test func unwritableOutputDirectoryIsReported() throws {
+        let common = try parseOptions(TestOptions.self, arguments: ["--output", "/proc/no-such-place/run"]).common
+        #expect(throws: ChapterError.self) { try ChapterRun(name: "test", command: "chapter-test", common: common) }
+        do {
+            _ = try ChapterRun(name: "test", command: "chapter-test", common: common)
+        } catch {
+            #expect("\(error)".hasPrefix("cannot create output directory /proc/no-such-place/run"))
+        }
+    }
+
+    @Test func nonTerminalLogHasOneLinePerEpoch() {
+        let line = ProgressReporter().epochLine(model: "autoencoder", epoch: 3, epochs: 20,
+                                                values: ["test_loss": 0.305, "loss": 0.30121], samplesPerSecond: 48211.7, seconds: 2.06)
+        #expect(line == "autoencoder  epoch 3/20  loss 0.3012  test_loss 0.3050  48211 samples/s  2.1 s")
+    }
+}
