@@ -7,6 +7,7 @@
 //   (c) VAE 784-400-(20, 20), decoder 20-400-784 to logits, batch 128
 // and model (a)'s step time against its GEMM-only bound. One JSON line per model follows the table.
 
+import Datasets
 import Foundation
 import TensorEngine
 
@@ -14,11 +15,13 @@ setvbuf(stdout, nil, _IOLBF, 0)
 let arguments = CommandLine.arguments
 let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
 let windows = arguments.firstIndex(of: "--windows").flatMap { Int(arguments[$0 + 1]) } ?? 5
+/// `--models a,c` runs only those models (for profiling one of them).
+let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c").split(separator: ",").map(String.init))
 setBLASThreadCount(threads)
 
-func seconds(_ body: () -> Void) -> Double {
+func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
-    body()
+    try body()
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
@@ -118,15 +121,30 @@ print("")
 print("model  batch  samples/s  ms/step")
 var results: [(String, Double)] = []
 var stepTimeA = 0.0
-for benchmark in [modelA, modelB, modelC] {
+for benchmark in [modelA, modelB, modelC] where selectedModels.contains(benchmark.name) {
     let (rate, stepTime) = throughput(benchmark)
     if benchmark.name == "a" { stepTimeA = stepTime }
     results.append((benchmark.name, rate))
     print(String(format: "(%@)    %5d  %9.0f  %7.2f", benchmark.name, benchmark.batchSize, rate, stepTime * 1000))
 }
 let boundA = flopsPerStepA / (squareRate * 1e9)
-print(String(format: "\n(a) GEMM-only bound: %.2f ms/step (%.2f GFLOP at %.1f GFLOP/s); measured step is %.0f%% of the bound's speed",
-             boundA * 1000, flopsPerStepA / 1e9, squareRate, 100 * boundA / stepTimeA))
+if stepTimeA > 0 { print(String(format: "\n(a) GEMM-only bound: %.2f ms/step (%.2f GFLOP at %.1f GFLOP/s); measured step is %.0f%% of the bound's speed",
+             boundA * 1000, flopsPerStepA / 1e9, squareRate, 100 * boundA / stepTimeA)) }
+
+// MARK: data loading
+
+do {
+    var loadTimes: [Double] = []
+    var loaded = 0
+    for _ in 0..<3 {
+        var dataset: ImageDataset?
+        loadTimes.append(try seconds { dataset = try ImageDataset(.fashionMNIST, location: DataLocation.fromProcess(dataFlag: nil)) })
+        loaded = (dataset?.train.count ?? 0) + (dataset?.test.count ?? 0)
+    }
+    print(String(format: "\nFashion-MNIST: %d images decompressed and decoded in %.3f s (median of 3)", loaded, median(loadTimes)))
+} catch {
+    print("\nFashion-MNIST not loaded: \(error)")
+}
 for (name, rate) in results {
     print("{\"model\": \"\(name)\", \"samples_per_second\": \(Int(rate.rounded()))}")
 }
