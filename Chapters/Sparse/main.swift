@@ -18,7 +18,7 @@ struct Options: ChapterOptions {
     @OptionGroup var common: CommonOptions
     @Option(help: "Target mean activation ρ of every hidden unit, in (0, 1).") var rho = 0.05
     @Option(help: "Weight β of the KL sparsity penalty (> 0).") var beta = 3.0
-    @Option(help: "Weight λ of the L1 activity penalty (≥ 0).") var l1 = 0.1
+    @Option(help: "Weight λ of the L1 activity penalty (≥ 0).") var l1 = 1.0
     @Option(help: "Hidden units (the layer is wide: 400 > the 784 inputs' useful dimensions).") var hiddenSize = 400
     @Option(help: "Adam learning rate.") var learningRate = 1e-3
 
