@@ -30,6 +30,9 @@ public enum IDXReader {
     /// Magic number of an IDX file of unsigned bytes with one dimension (labels).
     public static let labelMagic: UInt32 = 0x0000_0801
 
+    /// `Float(byte) / 255` for every byte value, so conversion is one table look-up per pixel.
+    private static let pixelValues: [Float] = (0...255).map { Float($0) / 255 }
+
     /// Reads the images at `path` (`.gz` or uncompressed) and converts each byte to `byte / 255`.
     public static func readImages(atPath path: String) throws -> IDXImages {
         let bytes = try Gzip.readFile(atPath: path)
@@ -43,10 +46,11 @@ public enum IDXReader {
         let total = count * rows * columns
         let pixels = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
             bytes.withUnsafeBufferPointer { source in
-                let payload = source.baseAddress! + headerSize
-                let scale: Float = 1.0 / 255.0
-                for index in 0..<total {
-                    buffer[index] = Float(payload[index]) * scale
+                pixelValues.withUnsafeBufferPointer { table in
+                    let payload = source.baseAddress! + headerSize
+                    for index in 0..<total {
+                        buffer[index] = table[Int(payload[index])]
+                    }
                 }
             }
             initialized = total
