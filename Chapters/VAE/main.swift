@@ -16,9 +16,12 @@ struct Options: ChapterOptions {
     @Option(help: "Weight β of the KL term (β-VAE); 1 is the plain VAE.") var beta = 1.0
     @Option(help: "Latent units of the main model.") var latentSize = 20
     @Flag(help: "Decoder loss: summed squared error of sigmoid outputs instead of sigmoid cross-entropy.") var mse = false
+    @Option(help: "Class of the first image of the interpolation figure (0–9).") var fromClass = 0
+    @Option(help: "Class of the last image of the interpolation figure (0–9).") var toClass = 7
     func check() throws {
         try require(beta > 0 && beta.isFinite, "--beta must be a positive number, got \(beta)")
         try require(latentSize >= 1, "--latent-size must be at least 1, got \(latentSize)")
+        try require((0...9).contains(fromClass) && (0...9).contains(toClass), "--from-class and --to-class must lie in 0...9")
     }
 }
 // ANCHOR_END: options
@@ -177,7 +180,7 @@ runChapter("vae", options: Options.self) { options, run in
     try samples.write(to: run.figure("samples"))
 
     // Figure: interpolation between two test images, in pixel space and through the latent means.
-    let ends = test.selecting([firstOfClass[0], firstOfClass[7]]).matrix
+    let ends = test.selecting([firstOfClass[options.fromClass], firstOfClass[options.toClass]]).matrix
     let steps = (0..<10).map { Float($0) / 9 }
     let endCodes = withoutGradients { model.encode(ends).mean }.rowArrays
     let codePath = steps.flatMap { t in zip(endCodes[0], endCodes[1]).map { (1 - t) * $0 + t * $1 } }
