@@ -41,7 +41,10 @@ public func vectorExp(_ input: FloatVector) -> FloatVector {
     // 2^n as a float: the integer n sits in the low bits of `shifted` (bits 0x4B40_0000 + n); moving it
     // into the exponent field needs no float-to-int conversion, which baseline x86-64 does lane by lane.
     let exponent = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-    var result = p * unsafeBitCast(exponent, to: FloatVector.self)
+    // n = 128 (x in 88.38…88.72) has no Float 2^n: use 2^127, then double the product (still finite).
+    let top = n .== 128
+    var result = p * unsafeBitCast(exponent.replacing(with: 254 &<< 23, where: top), to: FloatVector.self)
+    result.replace(with: result * 2, where: top)
     result.replace(with: .infinity, where: tooLarge)
     result.replace(with: 0, where: tooSmall)
     result.replace(with: input, where: input .!= input)
@@ -88,6 +91,7 @@ public func vectorLog1p(_ x: FloatVector) -> FloatVector {
     var result = vectorLog(w) - ((w - 1) - x) / w
     result.replace(with: x, where: w .== 1)
     result.replace(with: .infinity, where: x .== .infinity)
+    result.replace(with: -.infinity, where: w .== 0)  // x = −1: log(0) − 0/0 would be NaN
     return result
 }
 

@@ -109,7 +109,12 @@ public struct Checkpoint {
             else { throw fail("corrupt: entry \(name) lacks dtype, shape or data_offsets") }
             guard dtype == "F32" else { throw fail("tensor \(name) has dtype \(dtype); only F32 is supported") }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("corrupt: tensor \(name) has shape \(shape)") }
-            let count = shape.reduce(1, *)
+            // A corrupt shape's element count (or byte count) can overflow Int: refuse it rather than trap.
+            let count = try shape.reduce(1) { product, extent in
+                let (next, overflow) = product.multipliedReportingOverflow(by: extent)
+                guard !overflow, next <= Int.max / 4 else { throw fail("corrupt: tensor \(name) has shape \(shape)") }
+                return next
+            }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= dataLength else {
                 throw fail("truncated or corrupt: tensor \(name) spans bytes \(begin)..<\(end) of a \(dataLength)-byte data section")
