@@ -4,20 +4,23 @@
 // d(loss)/d(output), adds d(loss)/d(input) to each input's gradient. `backward()` orders the graph
 // topologically and calls those closures from the loss back to the leaves (micrograd's algorithm).
 
-/// Whether operations record the graph. Turned off by ``withoutGradients(_:)``.
-nonisolated(unsafe) var gradientRecordingEnabled = true
+/// Whether operations record the graph: a task-local value (per thread outside tasks), so turning
+/// recording off in one thread never affects another.
+enum GradientRecording {
+    @TaskLocal static var isEnabled = true
+}
+
+/// Whether operations record the graph (read by every operation).
+var gradientRecordingEnabled: Bool { GradientRecording.isEnabled }
 
 /// Runs `body` without recording a graph: evaluation and metrics cost no memory for gradients and
 /// their results never require a gradient (PyTorch's `torch.no_grad()`).
 public func withoutGradients<Result>(_ body: () throws -> Result) rethrows -> Result {
-    let previous = gradientRecordingEnabled
-    gradientRecordingEnabled = false
-    defer { gradientRecordingEnabled = previous }
-    return try body()
+    try GradientRecording.$isEnabled.withValue(false) { try body() }
 }
 
 /// Whether operations are currently recording the graph.
-public var isRecordingGradients: Bool { gradientRecordingEnabled }
+public var isRecordingGradients: Bool { GradientRecording.isEnabled }
 
 extension Tensor {
     /// Attaches the graph edge for an operation's result: if recording and any input requires a

@@ -59,6 +59,7 @@ private func fusedLoss<Scalar>(
 /// ℓ = max(z, 0) − z y + log(1 + e^−|z|)  (= −y log σ(z) − (1 − y) log(1 − σ(z))),
 /// ∂ℓ/∂z = σ(z) − y. Reduction `.mean` (default) averages over every element (per pixel);
 /// `.batchMean` sums over each image's pixels and averages over the batch (the VAE's nats per image).
+/// The labels are data: no gradient flows to them (use the unfused ops if you need one).
 public func sigmoidCrossEntropy<Scalar>(logits: Tensor<Scalar>, labels: Tensor<Scalar>, reduction: Reduction = .mean) -> Tensor<Scalar> {
     fusedLoss("sigmoidCrossEntropy", logits, labels, reduction: reduction) { losses, gradient, scale in
         Scalar.sigmoidCrossEntropy(logits: logits.pointer, labels: labels.pointer, count: logits.count,
@@ -67,7 +68,7 @@ public func sigmoidCrossEntropy<Scalar>(logits: Tensor<Scalar>, labels: Tensor<S
 }
 
 /// Mean squared error: ℓ = (p − t)², ∂ℓ/∂p = 2 (p − t). Reduction `.mean` (default) averages over
-/// every element, as `torch.nn.MSELoss`.
+/// every element, as `torch.nn.MSELoss`. The expected values are data: no gradient flows to them.
 public func meanSquaredError<Scalar>(predicted: Tensor<Scalar>, expected: Tensor<Scalar>, reduction: Reduction = .mean) -> Tensor<Scalar> {
     fusedLoss("meanSquaredError", predicted, expected, reduction: reduction) { losses, gradient, scale in
         Scalar.squaredError(predicted: predicted.pointer, expected: expected.pointer, count: predicted.count,
