@@ -18,7 +18,7 @@ struct Options: ChapterOptions {
     @Option(help: "Code size of the main model.") var codeSize = 20
     @Option(help: "Reconstruction loss of the main model: bce or mse.") var loss = "bce"
     @Flag(help: "Remove the ReLUs of the main model (a deep linear autoencoder).") var withoutActivations = false
-    @Option(help: "Class left out of training for the anomaly experiment (0-9).") var heldOutClass = 5
+    @Option(help: "Class left out of training for the anomaly experiment (0-9).") var heldOutClass = 8
     func check() throws {
         try require(codeSize >= 1 && codeSize <= 784, "--code-size must be between 1 and 784, got \(codeSize)")
         try require(loss == "bce" || loss == "mse", "--loss must be bce or mse, got \(loss)")
@@ -155,8 +155,8 @@ runChapter("basic", options: Options.self) { options, run in
 
     // ANCHOR: sweep
     // Secondary models: the same architecture, fewer epochs, on a subset of the training set.
-    let subset = train.prefix(run.scaled(full: 20000, quick: 1000))
-    let shortEpochs = run.scaled(full: 6, quick: 1)
+    let subset = train.prefix(run.scaled(full: 12000, quick: 1000))
+    let shortEpochs = run.scaled(full: 5, quick: 1)
     let pca = try PrincipalComponentAnalysis(fitting: subset.matrix, componentCount: max(32, options.codeSize))
     let codeSizes = [1, 2, 4, 8, 16, 32]
     var sweepModels: [Int: Autoencoder] = [:]
