@@ -262,10 +262,10 @@ runChapter("basic", options: Options.self) { options, run in
     run.record(text: "held_out_class", classNames[held])
     run.record("anomaly_mean_error_seen", seenScores.reduce(0, +) / Double(seenScores.count))
     run.record("anomaly_mean_error_held_out", heldOutScores.reduce(0, +) / Double(heldOutScores.count))
-    let upper = scores.sorted()[scores.count * 99 / 100]
+    let (lowest, highest) = (scores.min()!, scores.max()!)
     try Histogram(title: "Reconstruction error of test images, model trained without \(classNames[held])",
                   xLabel: "BCE per pixel of the image", series: [
                       HistogramSeries(name: "seen classes (\(seenScores.count) images)", values: seenScores),
                       HistogramSeries(name: "\(classNames[held]) (held out, \(heldOutScores.count) images)", values: heldOutScores),
-                  ], binCount: 50, range: 0...upper, density: true).write(to: run.figure("anomaly_histogram"))
+                  ], binCount: 50, range: lowest...highest, density: true).write(to: run.figure("anomaly_histogram"))
 }
