@@ -141,7 +141,7 @@ runChapter("basic", options: Options.self) { options, run in
     run.record("train_loss_last_epoch", history.series("loss").last!)
     run.record("test_mse", pixelMSE(model, test))
     try run.saveCheckpoint(model.namedParameters, name: "autoencoder",
-                           architecture: "784-256-128-64-\(options.codeSize) ReLU encoder, mirrored decoder to logits")
+                           architecture: "784-256-128-64-\(options.codeSize) \(options.withoutActivations ? "linear" : "ReLU") encoder, mirrored decoder to logits")
 
     var grid = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
     grid.addRow(label: "test images", images: shown.map { test.row($0) })
