@@ -93,7 +93,7 @@ runChapter("denoising", options: Options.self) { options, run in
     let plain = Autoencoder(codeSize: options.codeSize, generator: run.generator)
     let denoising = Autoencoder(codeSize: options.codeSize, generator: run.generator)
     let dropout = Autoencoder(codeSize: options.codeSize, dropout: options.dropout, generator: run.generator)
-    let epochs = run.epochs(full: 8)
+    let epochs = run.epochs(full: 5)
     let cleanTest = test.matrix, noisyTest = training(cleanTest, generator: run.generator)
 
     /// One model's training: `corrupt` makes its input from the clean batch; the target is always
@@ -220,19 +220,23 @@ runChapter("denoising", options: Options.self) { options, run in
 
     // How well do the arrows point at the circle? Cosine between r(x) − x and the direction to the
     // nearest point of the unit circle, near the data (distance < 0.3) and far from it (> 0.8).
-    var near = [Double](), far = [Double](), nearRatio = [Double]()
+    // Also where the reconstruction r(x) lands: its distance from the circle, | |r(x)| − 1 |.
+    var near = [Double](), far = [Double](), nearLanding = [Double](), farLanding = [Double]()
     for (point, arrow) in zip(grid2D, arrows) {
         let radius = Double((point[0] * point[0] + point[1] * point[1]).squareRoot())
         let distance = Swift.abs(radius - 1), sign = radius < 1 ? 1.0 : -1.0
         let length = Double((arrow[0] * arrow[0] + arrow[1] * arrow[1]).squareRoot())
         let cosine = sign * Double(arrow[0] * point[0] + arrow[1] * point[1]) / (radius * max(length, 1e-12))
-        if distance < 0.3 { near.append(cosine); nearRatio.append(length / max(distance, 1e-6)) }
-        if distance > 0.8 { far.append(cosine) }
+        let landing = Double(((point[0] + arrow[0]) * (point[0] + arrow[0]) + (point[1] + arrow[1]) * (point[1] + arrow[1])).squareRoot())
+        if distance < 0.3 { near.append(cosine); nearLanding.append(Swift.abs(landing - 1)) }
+        if distance > 0.8 { far.append(cosine); farLanding.append(Swift.abs(landing - 1)) }
     }
     func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
     run.record("field_cosine_near", mean(near))
     run.record("field_cosine_far", mean(far))
-    run.record("field_far_pointing_away", Double(far.filter { $0 < 0.5 }.count))
+    run.record("field_landing_near", mean(nearLanding))
+    run.record("field_landing_far", mean(farLanding))
+    run.record("field_far_distance", mean(grid2D.map { Double(($0[0] * $0[0] + $0[1] * $0[1]).squareRoot()) - 1 }.map { Swift.abs($0) }.filter { $0 > 0.8 }))
     run.record("field_far_count", Double(far.count))
     run.record("field_near_count", Double(near.count))
 }
