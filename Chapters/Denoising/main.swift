@@ -17,6 +17,10 @@ enum NoiseKind: String, ExpressibleByArgument, CaseIterable {
     case gaussian, masking
 }
 
+enum CurveKind: String, ExpressibleByArgument, CaseIterable {
+    case circle, spiral
+}
+
 struct Options: ChapterOptions {
     @OptionGroup var common: CommonOptions
     @Option(help: "Corruption the denoising autoencoder trains on: gaussian or masking.") var noise = NoiseKind.gaussian
@@ -24,11 +28,14 @@ struct Options: ChapterOptions {
     @Option(help: "Fraction of pixels set to 0 by masking noise, in (0, 1).") var maskFraction = 0.3
     @Option(help: "Dropout probability inside the dropout autoencoder's encoder, in (0, 1).") var dropout = 0.3
     @Option(help: "Code size of the 784-256-code-256-784 autoencoders.") var codeSize = 64
+    @Option(help: "Curve the 2-D denoising autoencoder learns: circle or spiral.") var curve = CurveKind.circle
+    @Option(help: "Half-width of the square grid for the 2-D vector field, [-extent, extent]².") var fieldExtent = 2.0
     func check() throws {
         try require(sigma > 0 && sigma <= 2, "--sigma must lie in (0, 2], got \(sigma)")
         try requireProbability(maskFraction, flag: "--mask-fraction")
         try requireProbability(dropout, flag: "--dropout")
         try require(codeSize >= 1, "--code-size must be at least 1, got \(codeSize)")
+        try require(fieldExtent > 1.5 && fieldExtent <= 50, "--field-extent must lie in (1.5, 50], got \(fieldExtent)")
     }
 }
 
@@ -185,14 +192,19 @@ runChapter("denoising", options: Options.self) { options, run in
 
     // MARK: The vector field of a 2-D denoising autoencoder
     // ANCHOR: circle
-    let pointCount = 2000, circleNoise: Float = 0.05, fieldSigma: Float = 0.2
-    var circle = [Float]()
-    for _ in 0..<pointCount {
-        let angle = Float(2 * Double.pi * run.generator.nextUniform())
-        let radius = 1 + circleNoise * Float(run.generator.nextNormal())
-        circle += [radius * cos(angle), radius * sin(angle)]
+    /// A point of the curve at parameter t in [0, 1]: the unit circle, or a two-turn spiral.
+    func curve(_ t: Float) -> [Float] {
+        let angle = options.curve == .circle ? 2 * Float.pi * t : 4 * Float.pi * t
+        let radius = options.curve == .circle ? 1 : 0.3 + 1.4 * t
+        return [radius * cos(angle), radius * sin(angle)]
     }
-    let points = Examples(features: circle, featureCount: 2, labels: Array(repeating: 0, count: pointCount))
+    let pointCount = 2000, jitter: Float = 0.05, fieldSigma: Float = 0.2
+    var curvePoints = [Float]()
+    for _ in 0..<pointCount {
+        let point = curve(Float(run.generator.nextUniform()))
+        curvePoints += point.map { $0 + jitter * Float(run.generator.nextNormal()) }
+    }
+    let points = Examples(features: curvePoints, featureCount: 2, labels: Array(repeating: 0, count: pointCount))
     let field = Sequential<Float>.perceptron(sizes: [2, 64, 64, 2], activation: .tanh, generator: run.generator)
     var fieldOptimizer = Adam(parameters: field.parameters, learningRate: 3e-3)
     try run.train("2-D denoising autoencoder", epochs: run.scaled(full: 150, quick: 15), data: points, batchSize: 100) { batch in
@@ -207,36 +219,45 @@ runChapter("denoising", options: Options.self) { options, run in
 
     // ANCHOR: field
     let side = 20
-    let ticks = (0..<side).map { -2 + 4 * Float($0) / Float(side - 1) }
+    let extent = Float(options.fieldExtent)
+    let ticks = (0..<side).map { -extent + 2 * extent * Float($0) / Float(side - 1) }
     let grid2D = ticks.flatMap { y in ticks.map { x in [x, y] } }
     let gridPoints = Tensor(shape: [grid2D.count, 2], scalars: grid2D.flatMap { $0 })
     let arrows = withoutGradients { field(gridPoints) - gridPoints }.rowArrays  // r(x) − x
     // ANCHOR_END: field
-    try VectorField(title: "r(x) − x of a denoising autoencoder trained on a circle", xLabel: "x₁", yLabel: "x₂",
-                    x: grid2D.map { $0[0] }, y: grid2D.map { $0[1] }, dx: arrows.map { $0[0] }, dy: arrows.map { $0[1] },
-                    pointX: stride(from: 0, to: circle.count, by: 2).map { circle[$0] },
-                    pointY: stride(from: 1, to: circle.count, by: 2).map { circle[$0] }, classNames: ["training points"])
-        .write(to: run.figure("vector_field"), width: 700, height: 600)
+    // Drawn at true length (the tip is r(x)), but capped at 0.2 (one grid step) so the long far-away arrows do not hide the rest.
+    let drawn = arrows.map { arrow in arrow.map { $0 * min(1, 0.2 / max(hypot(arrow[0], arrow[1]), 1e-12)) } }
+    var chart = VectorField(title: "r(x) − x of a denoising autoencoder trained on a \(options.curve.rawValue)", xLabel: "x₁", yLabel: "x₂",
+                    x: grid2D.map { $0[0] }, y: grid2D.map { $0[1] }, dx: drawn.map { $0[0] }, dy: drawn.map { $0[1] },
+                    pointX: stride(from: 0, to: curvePoints.count, by: 2).map { curvePoints[$0] },
+                    pointY: stride(from: 1, to: curvePoints.count, by: 2).map { curvePoints[$0] }, classNames: ["training points"])
+    chart.arrowScale = 1
+    try chart.write(to: run.figure("vector_field"), width: 700, height: 600)
 
-    // How well do the arrows point at the circle? Cosine between r(x) − x and the direction to the
-    // nearest point of the unit circle, near the data (distance < 0.3) and far from it (> 0.8).
-    // Also where the reconstruction r(x) lands: its distance from the circle, | |r(x)| − 1 |.
-    var near = [Double](), far = [Double](), nearLanding = [Double](), farLanding = [Double]()
+    // How well do the arrows point at the curve? Cosine between r(x) − x and the direction to the
+    // nearest point of the (noise-free) curve, near the data (distance < 0.3) and far from it
+    // (> 0.8); and where the reconstruction r(x) lands: its distance from the curve.
+    let reference = (0..<2000).map { curve(Float($0) / 1999) }
+    func nearest(_ point: [Float]) -> (distance: Double, direction: [Double]) {
+        let closest = reference.min { hypot($0[0] - point[0], $0[1] - point[1]) < hypot($1[0] - point[0], $1[1] - point[1]) }!
+        let distance = Double(hypot(closest[0] - point[0], closest[1] - point[1]))
+        return (distance, [Double(closest[0] - point[0]) / max(distance, 1e-12), Double(closest[1] - point[1]) / max(distance, 1e-12)])
+    }
+    var near = [Double](), far = [Double](), nearLanding = [Double](), farLanding = [Double](), farDistance = [Double]()
     for (point, arrow) in zip(grid2D, arrows) {
-        let radius = Double((point[0] * point[0] + point[1] * point[1]).squareRoot())
-        let distance = Swift.abs(radius - 1), sign = radius < 1 ? 1.0 : -1.0
-        let length = Double((arrow[0] * arrow[0] + arrow[1] * arrow[1]).squareRoot())
-        let cosine = sign * Double(arrow[0] * point[0] + arrow[1] * point[1]) / (radius * max(length, 1e-12))
-        let landing = Double(((point[0] + arrow[0]) * (point[0] + arrow[0]) + (point[1] + arrow[1]) * (point[1] + arrow[1])).squareRoot())
-        if distance < 0.3 { near.append(cosine); nearLanding.append(Swift.abs(landing - 1)) }
-        if distance > 0.8 { far.append(cosine); farLanding.append(Swift.abs(landing - 1)) }
+        let (distance, direction) = nearest(point)
+        let length = Double(hypot(arrow[0], arrow[1]))
+        let cosine = (Double(arrow[0]) * direction[0] + Double(arrow[1]) * direction[1]) / max(length, 1e-12)
+        let landing = nearest([point[0] + arrow[0], point[1] + arrow[1]]).distance
+        if distance < 0.3 { near.append(cosine); nearLanding.append(landing) }
+        if distance > 0.8 { far.append(cosine); farLanding.append(landing); farDistance.append(distance) }
     }
     func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
     run.record("field_cosine_near", mean(near))
     run.record("field_cosine_far", mean(far))
     run.record("field_landing_near", mean(nearLanding))
     run.record("field_landing_far", mean(farLanding))
-    run.record("field_far_distance", mean(grid2D.map { Double(($0[0] * $0[0] + $0[1] * $0[1]).squareRoot()) - 1 }.map { Swift.abs($0) }.filter { $0 > 0.8 }))
+    run.record("field_far_distance", mean(farDistance))
     run.record("field_far_count", Double(far.count))
     run.record("field_near_count", Double(near.count))
 }
