@@ -73,46 +73,6 @@ func pcaMSE(_ pca: PrincipalComponentAnalysis, components k: Int, _ data: Tensor
     }
 }
 
-/// The `k` nearest rows of `database` to each row of `queries` (Euclidean), nearest first.
-func nearestNeighbours(of queries: Tensor<Float>, in database: Tensor<Float>, count k: Int) -> [[Int]] {
-    let databaseNorms = withoutGradients { square(database).sum(alongAxis: 1) }.scalars
-    var result: [[Int]] = []
-    for start in stride(from: 0, to: queries.rowCount, by: 200) {
-        let chunk = queries.rows(start..<min(start + 200, queries.rowCount))
-        let products = withoutGradients { matmul(chunk, database, transposeB: true) }
-        let n = database.rowCount
-        products.scalars.withUnsafeBufferPointer { values in
-            for row in 0..<chunk.rowCount {
-                var best: [(distance: Float, index: Int)] = []   // ‖x‖² − 2 q·x, sorted, at most k
-                for j in 0..<n {
-                    let distance = databaseNorms[j] - 2 * values[row * n + j]
-                    if best.count == k, distance >= best[k - 1].distance { continue }
-                    let position = best.firstIndex { $0.distance > distance } ?? best.count
-                    best.insert((distance, j), at: position)
-                    if best.count > k { best.removeLast() }
-                }
-                result.append(best.map(\.index))
-            }
-        }
-    }
-    return result
-}
-
-/// ROC AUC of scores (higher = more anomalous) by ranks: the Mann–Whitney U over n₊ n₋.
-func rocAUC(positives: [Double], negatives: [Double]) -> Double {
-    let all = (positives.map { ($0, true) } + negatives.map { ($0, false) }).sorted { $0.0 < $1.0 }
-    var rankSum = 0.0, index = 0
-    while index < all.count {
-        var end = index
-        while end + 1 < all.count && all[end + 1].0 == all[index].0 { end += 1 }
-        let averageRank = Double(index + end) / 2 + 1   // ties share their mean rank
-        rankSum += Double(all[index...end].filter(\.1).count) * averageRank
-        index = end + 1
-    }
-    let (p, n) = (Double(positives.count), Double(negatives.count))
-    return (rankSum - p * (p + 1) / 2) / (p * n)
-}
-
 runChapter("basic", options: Options.self) { options, run in
     let (train, test, classNames) = try run.loadImages()
     let testMatrix = test.matrix
@@ -222,8 +182,7 @@ runChapter("basic", options: Options.self) { options, run in
     let trainMatrix = train.matrix
     func precisionAt10(_ queryPoints: Tensor<Float>, _ databasePoints: Tensor<Float>) -> Double {
         let neighbours = nearestNeighbours(of: queryPoints, in: databasePoints, count: 10)
-        let hits = zip(queries.labels, neighbours).map { label, found in found.filter { train.labels[$0] == label }.count }
-        return Double(hits.reduce(0, +)) / Double(10 * queries.count)
+        return precisionAtK(neighbours: neighbours, queryLabels: queries.labels, databaseLabels: train.labels, k: 10)
     }
     let trainCodes = mapOverBatches(train) { model($0).code }, queryCodes = mapOverBatches(queries) { model($0).code }
     let pcaBasis = pca.components.rows(0..<options.codeSize)

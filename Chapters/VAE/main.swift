@@ -123,16 +123,6 @@ func trainVAE(_ name: String, latentSize: Int, epochs: Int, options: Options, tr
 }
 // ANCHOR_END: training
 
-/// The standard normal quantile Φ⁻¹(p), by bisection on Φ(x) = ½(1 + erf(x/√2)).
-func normalQuantile(_ p: Double) -> Double {
-    var low = -10.0, high = 10.0
-    for _ in 0..<80 {
-        let middle = (low + high) / 2
-        if 0.5 * (1 + erf(middle / 2.0.squareRoot())) < p { low = middle } else { high = middle }
-    }
-    return (low + high) / 2
-}
-
 func probabilities(_ model: VariationalAutoencoder, codes: Tensor<Float>) -> [[Float]] {
     withoutGradients { sigmoid(model.decode(codes)).rowArrays }
 }

@@ -1,0 +1,97 @@
+import Foundation
+
+/// How ``nearestNeighbours(of:in:count:metric:)`` compares two rows.
+public enum DistanceMetric: Sendable {
+    /// ‖q − x‖₂ (ranked through ‖x‖² − 2 q·x, which orders the same way).
+    case euclidean
+    /// 1 − q·x / (‖q‖ ‖x‖): the angle, ignoring length (documents of different sizes).
+    case cosine
+}
+
+/// The `count` nearest rows of `database` to each row of `queries`, nearest first (ties by lower
+/// index). Computed in chunks of query rows with one matrix product each, keeping the best `count`.
+/// `excludingSelf` skips database row i for query row i (a set searched against itself).
+public func nearestNeighbours(
+    of queries: Tensor<Float>, in database: Tensor<Float>, count: Int, metric: DistanceMetric = .euclidean,
+    excludingSelf: Bool = false
+) -> [[Int]] {
+    precondition(queries.shape.count == 2 && database.shape.count == 2 && queries.shape[1] == database.shape[1],
+                 "nearestNeighbours: queries \(describe(queries.shape)) and database \(describe(database.shape)) differ in width")
+    let k = Swift.min(count, database.rowCount - (excludingSelf ? 1 : 0))
+    return withoutGradients {
+        let (queryRows, databaseRows) = metric == .cosine ? (normalisedRows(queries), normalisedRows(database)) : (queries, database)
+        // Euclidean ranks by ‖x‖² − 2 q·x; cosine (unit rows) by −2 q·x.
+        let databaseNorms = metric == .euclidean ? square(databaseRows).sum(alongAxis: 1).scalars
+            : [Float](repeating: 0, count: database.rowCount)
+        var result: [[Int]] = []
+        result.reserveCapacity(queries.rowCount)
+        let chunkSize = 256, n = database.rowCount
+        for start in stride(from: 0, to: queries.rowCount, by: chunkSize) {
+            let rows = start..<Swift.min(start + chunkSize, queries.rowCount)
+            let products = matmul(queryRows.rows(rows), databaseRows, transposeB: true)
+            let values = products.pointer
+            for (offset, query) in rows.enumerated() {
+                var best: [(distance: Float, index: Int)] = []
+                best.reserveCapacity(k + 1)
+                for j in 0..<n {
+                    if excludingSelf && j == query { continue }
+                    let distance = databaseNorms[j] - 2 * values[offset * n + j]
+                    if best.count == k, distance >= best[k - 1].distance { continue }
+                    let position = best.firstIndex { $0.distance > distance } ?? best.count
+                    best.insert((distance, j), at: position)
+                    if best.count > k { best.removeLast() }
+                }
+                result.append(best.map(\.index))
+            }
+        }
+        return result
+    }
+}
+
+/// Each row divided by its length (zero rows stay zero).
+func normalisedRows(_ matrix: Tensor<Float>) -> Tensor<Float> {
+    let lengths = sqrt(square(matrix).sum(alongAxis: 1)) + 1e-12
+    return matrix / lengths
+}
+
+/// Precision at k of a retrieval: the fraction of each query's first k neighbours that share its
+/// label, averaged over queries.
+public func precisionAtK(neighbours: [[Int]], queryLabels: [Int], databaseLabels: [Int], k: Int) -> Double {
+    precondition(neighbours.count == queryLabels.count, "precisionAtK: \(neighbours.count) neighbour lists for \(queryLabels.count) queries")
+    guard !neighbours.isEmpty, k > 0 else { return 0 }
+    var total = 0.0
+    for (list, label) in zip(neighbours, queryLabels) {
+        let top = list.prefix(k)
+        total += Double(top.filter { databaseLabels[$0] == label }.count) / Double(k)
+    }
+    return total / Double(neighbours.count)
+}
+
+/// ROC AUC of scores where higher means "positive": the Mann–Whitney U statistic over n₊ n₋,
+/// i.e. the probability that a random positive outscores a random negative (ties count ½).
+public func rocAUC(positives: [Double], negatives: [Double]) -> Double {
+    precondition(!positives.isEmpty && !negatives.isEmpty, "rocAUC: needs at least one positive and one negative score")
+    let all = (positives.map { ($0, true) } + negatives.map { ($0, false) }).sorted { $0.0 < $1.0 }
+    var rankSum = 0.0, index = 0
+    while index < all.count {
+        var end = index
+        while end + 1 < all.count && all[end + 1].0 == all[index].0 { end += 1 }
+        let averageRank = Double(index + end) / 2 + 1  // ties share their mean rank
+        rankSum += Double(all[index...end].filter(\.1).count) * averageRank
+        index = end + 1
+    }
+    let (p, n) = (Double(positives.count), Double(negatives.count))
+    return (rankSum - p * (p + 1) / 2) / (p * n)
+}
+
+/// The standard normal quantile Φ⁻¹(p) for p in (0, 1), by bisection on Φ(x) = ½(1 + erf(x/√2))
+/// to within 1e-12 (grids of Gaussian quantiles for latent-space pictures).
+public func normalQuantile(_ p: Double) -> Double {
+    precondition(p > 0 && p < 1, "normalQuantile: p = \(p) must lie in (0, 1)")
+    var low = -40.0, high = 40.0
+    for _ in 0..<100 {
+        let middle = (low + high) / 2
+        if 0.5 * (1 + erf(middle / 2.0.squareRoot())) < p { low = middle } else { high = middle }
+    }
+    return (low + high) / 2
+}
