@@ -37,7 +37,7 @@ public final class ChapterRun {
         self.command = command
         self.common = common
         generator = SeededGenerator(seed: common.seed)
-        setBLASThreadCount(common.threads)
+        setThreadCount(common.threads)
         outputDirectory = URL(fileURLWithPath: common.output ?? "runs/\(name)", isDirectory: true).standardizedFileURL
         stagingDirectory = outputDirectory.appendingPathComponent(".staging-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
         do {

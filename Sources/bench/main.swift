@@ -17,7 +17,7 @@ let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 +
 let windows = arguments.firstIndex(of: "--windows").flatMap { Int(arguments[$0 + 1]) } ?? 5
 /// `--models a,c` runs only those models (for profiling one of them).
 let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c").split(separator: ",").map(String.init))
-setBLASThreadCount(threads)
+setThreadCount(threads)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds

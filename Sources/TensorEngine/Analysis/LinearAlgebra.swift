@@ -90,8 +90,10 @@ public var blasCoreName: String { String(cString: openblas_get_corename()) }
 /// The number of threads OpenBLAS uses.
 public var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 
-/// Sets OpenBLAS's thread count (the chapters' `--threads`). Results are reproducible for a fixed count.
-public func setBLASThreadCount(_ count: Int) {
-    precondition(count >= 1, "setBLASThreadCount: \(count) threads")
+/// Sets how many threads the engine uses (the chapters' `--threads`): OpenBLAS's and the element-wise
+/// kernels'. Results are reproducible for a fixed count.
+public func setThreadCount(_ count: Int) {
+    precondition(count >= 1, "setThreadCount: \(count) threads")
     openblas_set_num_threads(Int32(count))
+    kernelThreadCount = count
 }

@@ -1,4 +1,5 @@
 import CBLAS
+import Dispatch
 import Foundation
 
 // The engine's loops over raw buffers. Each is written once, generically over 16-lane SIMD vectors,
@@ -85,9 +86,47 @@ func storePartial<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutableP
     for lane in 0..<count { pointer[offset + lane] = value[lane] }
 }
 
+/// Threads the element-wise kernels split large buffers across (set with ``setThreadCount(_:)``).
+nonisolated(unsafe) public internal(set) var kernelThreadCount = 1
+
+/// Buffers shorter than this run on one thread: waking a second costs more than it saves.
+@usableFromInline let parallelThreshold = 1 << 16
+
+/// Calls `body` on consecutive chunks of 0..<count (multiples of 16 long), in parallel when the
+/// buffer is large. Element-wise results do not depend on the split, so they are identical for
+/// every thread count.
+@inlinable @inline(__always)
+func forEachChunk(_ count: Int, _ body: (_ start: Int, _ count: Int, _ chunk: Int) -> Void) {
+    let threads = chunkCount(count)
+    if threads == 1 {
+        body(0, count, 0)
+        return
+    }
+    let chunk = ((count + threads - 1) / threads + 15) & ~15
+    DispatchQueue.concurrentPerform(iterations: threads) { index in
+        let start = index * chunk
+        if start < count { body(start, Swift.min(chunk, count - start), index) }
+    }
+}
+
+/// How many chunks ``forEachChunk(_:_:)`` splits `count` elements into.
+@inlinable @inline(__always)
+func chunkCount(_ count: Int) -> Int { kernelThreadCount < 2 || count < parallelThreshold ? 1 : kernelThreadCount }
+
 /// y[i] = body(x[i]) over 16-lane vectors.
 @inlinable @inline(__always)
 func map1<S: TensorScalar>(
+    _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int, _ body: (SIMD16<S>) -> SIMD16<S>
+) {
+    if chunkCount(count) > 1 {
+        forEachChunk(count) { start, length, _ in map1Serial(x + start, y + start, length, body) }
+        return
+    }
+    map1Serial(x, y, count, body)
+}
+
+@inlinable @inline(__always)
+func map1Serial<S: TensorScalar>(
     _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int, _ body: (SIMD16<S>) -> SIMD16<S>
 ) {
     var i = 0
@@ -104,6 +143,18 @@ func map2<S: TensorScalar>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int,
     _ body: (SIMD16<S>, SIMD16<S>) -> SIMD16<S>
 ) {
+    if chunkCount(count) > 1 {
+        forEachChunk(count) { start, length, _ in map2Serial(a + start, b + start, y + start, length, body) }
+        return
+    }
+    map2Serial(a, b, y, count, body)
+}
+
+@inlinable @inline(__always)
+func map2Serial<S: TensorScalar>(
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int,
+    _ body: (SIMD16<S>, SIMD16<S>) -> SIMD16<S>
+) {
     var i = 0
     while i + 16 <= count {
         store(body(load(a, i), load(b, i)), y, i)
@@ -115,6 +166,20 @@ func map2<S: TensorScalar>(
 /// out[i] = (accumulate ? out[i] : 0) + body(a[i], b[i], c[i]).
 @inlinable @inline(__always)
 func map3Accumulating<S: TensorScalar>(
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
+    _ count: Int, _ accumulate: Bool, _ body: (SIMD16<S>, SIMD16<S>, SIMD16<S>) -> SIMD16<S>
+) {
+    if chunkCount(count) > 1 {
+        forEachChunk(count) { start, length, _ in
+            map3Serial(a + start, b + start, c + start, out + start, length, accumulate, body)
+        }
+        return
+    }
+    map3Serial(a, b, c, out, count, accumulate, body)
+}
+
+@inlinable @inline(__always)
+func map3Serial<S: TensorScalar>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
     _ count: Int, _ accumulate: Bool, _ body: (SIMD16<S>, SIMD16<S>, SIMD16<S>) -> SIMD16<S>
 ) {
@@ -455,6 +520,13 @@ extension TensorScalar {
         logits z: UnsafePointer<Self>, labels y: UnsafePointer<Self>, count: Int,
         losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?, gradientScale: Self
     ) -> Double {
+        let chunks = chunkCount(count)
+        var totals = [Double](repeating: 0, count: chunks)
+        totals.withUnsafeMutableBufferPointer { totals in
+        forEachChunk(count) { start, length, chunk in
+        let count = length
+        let (z, y) = (z + start, y + start)
+        let losses = losses.map { $0 + start }, gradient = gradient.map { $0 + start }
         var total = SIMD16<Self>()
         var i = 0
         @inline(__always) func step(_ logits: SIMD16<Self>, _ labels: SIMD16<Self>) -> (loss: SIMD16<Self>, gradient: SIMD16<Self>) {
@@ -480,7 +552,10 @@ extension TensorScalar {
             if let losses { storePartial(loss, losses, i, n) }
             if let gradient { storePartial(derivative, gradient, i, n) }
         }
-        return (0..<16).reduce(0.0) { $0 + Double(total[$1]) }
+        totals[chunk] = (0..<16).reduce(0.0) { $0 + Double(total[$1]) }
+        }
+        }
+        return totals.reduce(0, +)
     }
 
     /// See the requirement.
@@ -489,6 +564,13 @@ extension TensorScalar {
         predicted p: UnsafePointer<Self>, expected t: UnsafePointer<Self>, count: Int,
         losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?, gradientScale: Self
     ) -> Double {
+        let chunks = chunkCount(count)
+        var totals = [Double](repeating: 0, count: chunks)
+        totals.withUnsafeMutableBufferPointer { totals in
+        forEachChunk(count) { start, length, chunk in
+        let count = length
+        let (p, t) = (p + start, t + start)
+        let losses = losses.map { $0 + start }, gradient = gradient.map { $0 + start }
         var total = SIMD16<Self>()
         var i = 0
         let twiceScale = 2 * gradientScale
@@ -507,7 +589,10 @@ extension TensorScalar {
             if let losses { storePartial(difference * difference, losses, i, n) }
             if let gradient { storePartial(twiceScale * difference, gradient, i, n) }
         }
-        return (0..<16).reduce(0.0) { $0 + Double(total[$1]) }
+        totals[chunk] = (0..<16).reduce(0.0) { $0 + Double(total[$1]) }
+        }
+        }
+        return totals.reduce(0, +)
     }
 
     /// See the requirement.
@@ -531,6 +616,9 @@ extension TensorScalar {
             let denominator = v.squareRoot() * inverseRootCorrection2 + epsilon
             return (p - stepSize * m / denominator, m, v)
         }
+        forEachChunk(count) { start, length, _ in
+        let parameter = parameter + start, gradient = gradient + start
+        let firstMoment = firstMoment + start, secondMoment = secondMoment + start, count = length
         var i = 0
         while i + 16 <= count {
             let (p, m, v) = update(load(UnsafePointer(parameter), i), load(gradient, i),
@@ -543,6 +631,7 @@ extension TensorScalar {
             let (p, m, v) = update(loadPartial(UnsafePointer(parameter), i, n), loadPartial(gradient, i, n),
                                    loadPartial(UnsafePointer(firstMoment), i, n), loadPartial(UnsafePointer(secondMoment), i, n))
             storePartial(p, parameter, i, n); storePartial(m, firstMoment, i, n); storePartial(v, secondMoment, i, n)
+        }
         }
     }
 
