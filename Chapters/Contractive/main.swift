@@ -70,16 +70,17 @@ func encoderJacobian(_ model: SigmoidAutoencoder, at x: Tensor<Float>) -> Tensor
     }
 }
 
-/// The same Jacobian by reverse-mode autodiff: copy x once per code unit, then one backward pass of
-/// Σ_j h_j(copy j) puts ∂h_j/∂x — row j of J — into row j of the copies' gradient.
+/// The same Jacobian by reverse-mode autodiff through `model.encode`, whatever the encoder is: copy x
+/// once per code unit, then one backward pass of Σ_j h_j(copy j) puts ∂h_j/∂x — row j of J — into
+/// row j of the copies' gradient.
 func autodiffJacobian(_ model: SigmoidAutoencoder, at x: Tensor<Float>) -> Tensor<Float> {
     let units = model.encoder.outputSize
     let copies = Tensor<Float>(shape: [units, x.count], scalars: Array([[Float]](repeating: x.scalars, count: units).joined()))
     copies.requiresGradient = true
-    let h = linear(copies, weight: model.encoder.weight.detached(), bias: model.encoder.bias.detached(), activation: .sigmoid)
     var identity = [Float](repeating: 0, count: units * units)
     for unit in 0..<units { identity[unit * units + unit] = 1 }
-    (h * Tensor(shape: [units, units], scalars: identity)).sum().backward()
+    (model.encode(copies) * Tensor(shape: [units, units], scalars: identity)).sum().backward()
+    model.parameters.forEach { $0.zeroGradient() }  // the pass also reached the weights; training is over
     return copies.gradient!.detached()
 }
 // ANCHOR_END: jacobian
