@@ -146,7 +146,8 @@ runChapter("contractive", options: Options.self) { options, run in
         let closedForm = Double(withoutGradients { contractivePenalty(code: contractive.encode(x), encoderWeight: contractive.encoder.weight) }.scalarValue)
         let difference = Swift.abs(byAutodiff - closedForm) / closedForm
         worstDifference = max(worstDifference, difference)
-        checkLines.append(String(format: "%5d  %-12@ %16.5f %13.5f %21.1e", index, classNames[test.labels[index]] as NSString, byAutodiff, closedForm, difference))
+        let className = classNames[test.labels[index]].padding(toLength: 12, withPad: " ", startingAt: 0)
+        checkLines.append(String(format: "%5d  ", index) + className + String(format: " %16.5f %13.5f %21.1e", byAutodiff, closedForm, difference))
     }
     run.record(text: "closed_form_check", checkLines.joined(separator: "\n"))
     run.record("closed_form_max_relative_difference", worstDifference)
