@@ -24,7 +24,9 @@ private func autodiffJacobian(weight: Tensor<Double>, bias: Tensor<Double>, at x
     }
 }
 
-@Suite("Contractive penalty")
+// Serialized: `withoutGradients` (used by `checkGradients`) flips a process-wide flag, so these tests
+// must not run beside each other.
+@Suite("Contractive penalty", .serialized)
 struct ContractivePenaltyTests {
     let generator = SeededGenerator(seed: 7)
 
@@ -58,17 +60,15 @@ struct ContractivePenaltyTests {
         for _ in 0..<3 {
             let x = Tensor<Double>(randomUniform: [1, 10], generator: generator)
             let code = { (input: Tensor<Double>) in sigmoid(matmul(input, weight, transposeB: true) + bias.reshaped(to: [1, 6])) }
-            let closedForm = withoutGradients { contractivePenalty(code: code(x), encoderWeight: weight) }.scalarValue
+            let closedForm = contractivePenalty(code: code(x), encoderWeight: weight).scalarValue
             let byAutodiff = autodiffJacobian(weight: weight, bias: bias, at: x).joined().map { $0 * $0 }.reduce(0, +)
             var byDifferences = 0.0
-            withoutGradients {
-                for pixel in 0..<10 {
-                    let plus = x.copy(), minus = x.copy()
-                    plus.mutablePointer[pixel] += 1e-6
-                    minus.mutablePointer[pixel] -= 1e-6
-                    let column = zip(code(plus).scalars, code(minus).scalars).map { ($0 - $1) / 2e-6 }
-                    byDifferences += column.map { $0 * $0 }.reduce(0, +)
-                }
+            for pixel in 0..<10 {
+                let plus = x.copy(), minus = x.copy()
+                plus.mutablePointer[pixel] += 1e-6
+                minus.mutablePointer[pixel] -= 1e-6
+                let column = zip(code(plus).scalars, code(minus).scalars).map { ($0 - $1) / 2e-6 }
+                byDifferences += column.map { $0 * $0 }.reduce(0, +)
             }
             #expect(Swift.abs(byAutodiff - closedForm) <= 1e-10 * closedForm)
             #expect(Swift.abs(byDifferences - closedForm) <= 1e-6 * closedForm)
@@ -81,7 +81,7 @@ struct ContractivePenaltyTests {
         let h = Tensor<Double>(randomUniform: [2, 3], generator: generator)
         let rowNorms = weight.rowArrays.map { $0.map { $0 * $0 }.reduce(0, +) }
         let perExample = h.rowArrays.map { row in zip(row, rowNorms).map { ($0 * (1 - $0)) * ($0 * (1 - $0)) * $1 }.reduce(0, +) }
-        let penalty = withoutGradients { contractivePenalty(code: h, encoderWeight: weight) }.scalarValue
+        let penalty = contractivePenalty(code: h, encoderWeight: weight).scalarValue
         #expect(Swift.abs(penalty - (perExample[0] + perExample[1]) / 2) < 1e-12)
     }
 }
