@@ -121,14 +121,9 @@ runChapter("contractive", options: Options.self) { options, run in
         return model
     }
 
-    /// Gaussian corruption for the DAE: x̃ = clip(x + σ ε, 0, 1), ε ~ N(0, I).
-    func gaussianCorruption(_ x: Tensor<Float>) -> Tensor<Float> {
-        let epsilon = Tensor<Float>(randomNormal: x.shape, standardDeviation: noise, generator: run.generator)
-        return clamp(x + epsilon, lower: 0, upper: 1)
-    }
-
     let plain = try trainAutoencoder("plain AE")
-    let denoising = try trainAutoencoder("denoising AE", corrupt: gaussianCorruption)
+    // The DAE's input: x̃ = clip(x + σ ε, 0, 1), ε ~ N(0, I), as in the denoising chapter.
+    let denoising = try trainAutoencoder("denoising AE", corrupt: { gaussianCorruption($0, standardDeviation: noise, generator: run.generator) })
     let contractive = try trainAutoencoder("contractive AE", penaltyWeight: lambda)
     // ANCHOR_END: training
     let models: [(name: String, key: String, model: SigmoidAutoencoder)] =

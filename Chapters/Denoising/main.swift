@@ -40,20 +40,17 @@ struct Options: ChapterOptions {
 }
 
 // ANCHOR: corruption
-/// A corruption q(x̃ | x): additive Gaussian noise clipped to [0, 1], or masking noise that sets
-/// each pixel to 0 with probability `level`. The noise is data: it carries no gradient.
+/// A corruption q(x̃ | x): additive Gaussian noise clipped to [0, 1], x̃ = clip(x + σε, 0, 1), or
+/// masking noise that sets each pixel to 0 with probability `level` (both in the engine's
+/// Corruption.swift). The noise is data: it carries no gradient.
 struct Corruption {
     var kind: NoiseKind
     var level: Float  // σ for Gaussian noise, the masked fraction for masking noise
 
     func callAsFunction(_ clean: Tensor<Float>, generator: SeededGenerator) -> Tensor<Float> {
         switch kind {
-        case .gaussian:
-            let noise = Tensor<Float>(randomNormal: clean.shape, standardDeviation: level, generator: generator)
-            return clamp(clean + noise, lower: 0, upper: 1)
-        case .masking:
-            let keep = (0..<clean.count).map { _ in generator.nextUniform() < Double(level) ? Float(0) : 1 }
-            return clean * Tensor(shape: clean.shape, scalars: keep)
+        case .gaussian: return gaussianCorruption(clean, standardDeviation: level, generator: generator)
+        case .masking: return maskingCorruption(clean, fraction: Double(level), generator: generator)
         }
     }
 }

@@ -1,0 +1,19 @@
+// Input corruptions q(x̃ | x) for denoising (introduced in the denoising chapter, reused by the
+// contractive one). The noise is data: the results carry no gradient back to the noise.
+
+/// Additive Gaussian noise clipped to the pixel range: x̃ = clip(x + σ ε, 0, 1), ε ~ N(0, I).
+public func gaussianCorruption(_ clean: Tensor<Float>, standardDeviation: Float, generator: SeededGenerator) -> Tensor<Float> {
+    precondition(standardDeviation >= 0, "gaussianCorruption: standard deviation \(standardDeviation) is negative")
+    let noise = Tensor<Float>(randomNormal: clean.shape, standardDeviation: standardDeviation, generator: generator)
+    return clamp(clean + noise, lower: 0, upper: 1)
+}
+
+/// Masking noise: each element is set to 0 with probability `fraction`, independently, and kept
+/// unchanged otherwise (no rescaling, unlike dropout).
+public func maskingCorruption(_ clean: Tensor<Float>, fraction: Double, generator: SeededGenerator) -> Tensor<Float> {
+    precondition(fraction >= 0 && fraction <= 1, "maskingCorruption: fraction \(fraction) outside [0, 1]")
+    let mask = Tensor<Float>(uninitializedShape: clean.shape, operation: "mask")
+    let values = mask.mutablePointer
+    for index in 0..<mask.count { values[index] = generator.nextUniform() < fraction ? 0 : 1 }
+    return clean * mask
+}
