@@ -17,7 +17,8 @@ let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 +
 let windows = arguments.firstIndex(of: "--windows").flatMap { Int(arguments[$0 + 1]) } ?? 5
 /// `--models a,c` runs only those models (for profiling one of them).
 let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c").split(separator: ",").map(String.init))
-setThreadCount(threads)
+let elementwiseThreads = arguments.firstIndex(of: "--elementwise-threads").flatMap { Int(arguments[$0 + 1]) }
+setThreadCount(threads, elementwise: elementwiseThreads)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -107,7 +108,7 @@ let modelC: Benchmark = {
     }
 }()
 
-print("OpenBLAS kernel: \(blasCoreName), threads: \(blasThreadCount)")
+print("OpenBLAS kernel: \(blasCoreName), threads: \(blasThreadCount); element-wise kernels: \(kernelThreadCount) threads")
 let squareRate = sgemmRate(m: 1024, n: 1024, k: 1024)
 print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", squareRate))
 

@@ -91,9 +91,10 @@ public var blasCoreName: String { String(cString: openblas_get_corename()) }
 public var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 
 /// Sets how many threads the engine uses (the chapters' `--threads`): OpenBLAS's and the element-wise
-/// kernels'. Results are reproducible for a fixed count.
-public func setThreadCount(_ count: Int) {
-    precondition(count >= 1, "setThreadCount: \(count) threads")
+/// kernels' (`elementwise` overrides the latter, for benchmarks). Results are reproducible for fixed
+/// counts.
+public func setThreadCount(_ count: Int, elementwise: Int? = nil) {
+    precondition(count >= 1 && (elementwise ?? 1) >= 1, "setThreadCount: \(count) threads")
     openblas_set_num_threads(Int32(count))
-    kernelThreadCount = count
+    kernelThreadCount = elementwise ?? count
 }
