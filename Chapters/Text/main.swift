@@ -29,7 +29,7 @@ struct Options: ChapterOptions {
     @Option(help: "Encoder hidden layer sizes, comma separated (the decoder mirrors them).") var hiddenSizes = "500,250,125"
     @Option(help: "Encoder input: log-counts (log(1 + count)) or proportions (count / document length).")
     var input: InputScaling = .logCounts
-    @Option(help: "Documents kept per topic (a seeded, class-balanced subset; 100 with --quick).") var documentsPerTopic = 2000
+    @Option(help: "Documents kept per topic (a seeded, class-balanced subset; 100 with --quick).") var documentsPerTopic = 1500
     @Option(help: "Adam learning rate.") var learningRate = 1e-3
 
     var hiddenLayerSizes: [Int] { hiddenSizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -176,13 +176,13 @@ runChapter("text", options: Options.self) { options, run in
     })
 
     // MARK: Training
-    let epochs = run.epochs(full: 20)
+    let epochs = run.epochs(full: 10)
     // ANCHOR: training
     func trainAutoencoder(codeSize: Int, name: String) throws -> BagOfWordsAutoencoder {
         let model = BagOfWordsAutoencoder(vocabularySize: vocabularySize, hiddenSizes: options.hiddenLayerSizes,
                                           codeSize: codeSize, generator: run.generator)
         var optimizer = Adam(parameters: model.parameters, learningRate: Float(options.learningRate))
-        try run.train(name, epochs: epochs, data: train, batchSize: 100) { batch in
+        try run.train(name, epochs: epochs, data: train, batchSize: 128) { batch in
             optimizer.zeroGradients()
             let loss = reconstructionLoss(logits: model(encoderInput(batch.inputs, options.input)).logits, counts: batch.inputs)
             loss.backward()
@@ -212,14 +212,21 @@ runChapter("text", options: Options.self) { options, run in
 
     // MARK: LSA baseline
     // ANCHOR: lsa
-    // Truncated SVD of the TF-IDF training matrix X [documents, V] through the eigenvectors of XᵀX [V, V]:
-    // the right singular vectors of X. A document's LSA code is its TF-IDF row times the top k of them.
+    // Truncated SVD of the TF-IDF training matrix X [documents, V]: its right singular vectors, largest
+    // first, are the eigenvectors of XᵀX [V, V] (eigenvalues ascending, so read from the end). With
+    // fewer documents than words (--quick) the thin SVD of X itself is cheaper. A document's LSA code
+    // is its TF-IDF row times the top k right singular vectors (= U S for training rows).
     let trainTFIDF = Tensor(shape: [train.count, vocabularySize], scalars: bagOfWords.apply(.tfidf, toCounts: train.features))
     let testTFIDF = Tensor(shape: [test.count, vocabularySize], scalars: bagOfWords.apply(.tfidf, toCounts: test.features))
-    let (_, eigenvectors) = try symmetricEigendecomposition(matmul(trainTFIDF, trainTFIDF, transposeA: true))
+    let singularVectors: Tensor<Float>  // [r, V], rows in order of decreasing singular value
+    if train.count < vocabularySize {
+        singularVectors = try singularValueDecomposition(trainTFIDF).vTransposed
+    } else {
+        let eigenvectors = try symmetricEigendecomposition(matmul(trainTFIDF, trainTFIDF, transposeA: true)).eigenvectors
+        singularVectors = eigenvectors.gatheringRows(Array((0..<vocabularySize).reversed()))
+    }
     func lsaCodes(_ tfidf: Tensor<Float>, dimensions: Int) -> Tensor<Float> {
-        let top = eigenvectors.gatheringRows((0..<min(dimensions, vocabularySize)).map { vocabularySize - 1 - $0 })
-        return matmul(tfidf, top, transposeB: true)
+        matmul(tfidf, singularVectors.rows(0..<min(dimensions, singularVectors.rowCount)), transposeB: true)
     }
     // ANCHOR_END: lsa
 
