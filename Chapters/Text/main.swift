@@ -31,6 +31,7 @@ struct Options: ChapterOptions {
     var input: InputScaling = .logCounts
     @Option(help: "Documents kept per topic (a seeded, class-balanced subset; 100 with --quick).") var documentsPerTopic = 1500
     @Option(help: "Adam learning rate.") var learningRate = 1e-3
+    @Option(help: "Documents per mini-batch.") var batchSize = 32
 
     var hiddenLayerSizes: [Int] { hiddenSizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
@@ -38,6 +39,7 @@ struct Options: ChapterOptions {
         try require(vocabularySize >= 10, "--vocabulary-size must be at least 10, got \(vocabularySize)")
         try require(codeSize >= 1, "--code-size must be at least 1, got \(codeSize)")
         try require(documentsPerTopic >= 10, "--documents-per-topic must be at least 10, got \(documentsPerTopic)")
+        try require(batchSize >= 1, "--batch-size must be at least 1, got \(batchSize)")
         try require(learningRate > 0 && learningRate < 1, "--learning-rate must lie in (0, 1), got \(learningRate)")
         let sizes = hiddenSizes.split(separator: ",", omittingEmptySubsequences: false)
         try require(!hiddenSizes.isEmpty && hiddenLayerSizes.count == sizes.count && hiddenLayerSizes.allSatisfy { $0 >= 1 },
@@ -182,7 +184,7 @@ runChapter("text", options: Options.self) { options, run in
         let model = BagOfWordsAutoencoder(vocabularySize: vocabularySize, hiddenSizes: options.hiddenLayerSizes,
                                           codeSize: codeSize, generator: run.generator)
         var optimizer = Adam(parameters: model.parameters, learningRate: Float(options.learningRate))
-        try run.train(name, epochs: epochs, data: train, batchSize: 128) { batch in
+        try run.train(name, epochs: epochs, data: train, batchSize: options.batchSize) { batch in
             optimizer.zeroGradients()
             let loss = reconstructionLoss(logits: model(encoderInput(batch.inputs, options.input)).logits, counts: batch.inputs)
             loss.backward()
@@ -272,14 +274,15 @@ runChapter("text", options: Options.self) { options, run in
         let code = unitRows(withoutGradients { retrieval(encoderInput(counts, options.input)).code })
         let similarity = withoutGradients { matmul(code, trainCodes, transposeB: true) }
         let best = similarity.scalars.withUnsafeBufferPointer { topIndices($0, count: count) }
-        return best.map { index in
+        let known = bagOfWords.tokenizer.tokens(text).filter { bagOfWords.columnOfWord[$0] != nil }
+        return "vocabulary words: \(known.joined(separator: ", "))\n\n" + best.map { index in
             let gloss = trainDocuments[index]
             let shown = gloss.count > 90 ? gloss.prefix(87) + "…" : Substring(gloss)
             return "- `\(topics[train.labels[index]])` (\(String(format: "%.2f", similarity.scalars[index]))) \(shown)"
         }.joined(separator: "\n")
     }
     // ANCHOR_END: query
-    let fixedQueries = ["a small furry animal that climbs trees", "a sweet food baked in an oven", "a tool for cutting wood"]
+    let fixedQueries = ["a small furry animal that climbs trees", "a sweet cake baked in an oven", "a tool for cutting wood"]
     for (number, text) in fixedQueries.enumerated() {
         let answer = nearestDocuments(to: text)
         run.record(text: "query_\(number + 1)", "**\"\(text)\"**\n\n\(answer)")
