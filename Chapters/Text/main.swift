@@ -262,8 +262,9 @@ runChapter("text", options: Options.self) { options, run in
                                  dashed: method.key.hasPrefix("lsa") || method.key == "tfidf"))
     }
     try LinePlot(title: "Retrieval of same-topic training documents", xLabel: "documents retrieved",
-                 yLabel: "precision", series: series, referenceLines: [.horizontal(chance, label: "chance")])
-        .write(to: run.figure("precision"), width: 900, height: 520)
+                 yLabel: "precision", series: series, legendPlacement: .outsideRight,
+                 referenceLines: [.horizontal(chance, label: "chance")])
+        .write(to: run.figure("precision"), width: 1000, height: 520)
 
     // MARK: Queries
     // ANCHOR: query
