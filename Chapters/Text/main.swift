@@ -233,12 +233,15 @@ runChapter("text", options: Options.self) { options, run in
     // ANCHOR_END: lsa
 
     // MARK: Figures
+    // Points in a seeded random order: drawn in topic order, the last topic would cover the others.
+    let order = Batching.shuffledIndices(count: test.count, using: &generator)
     let mapCodes = codes(map, test).rowArrays, lsaMap = lsaCodes(testTFIDF, dimensions: 2).rowArrays
+    let shownLabels = order.map { test.labels[$0] }
     try SmallMultiples(title: "Test documents in two dimensions", panels: [
         ScatterPlot(title: "autoencoder (AE-2)", xLabel: "code 1", yLabel: "code 2",
-                    x: mapCodes.map { $0[0] }, y: mapCodes.map { $0[1] }, classes: test.labels, classNames: topics),
+                    x: order.map { mapCodes[$0][0] }, y: order.map { mapCodes[$0][1] }, classes: shownLabels, classNames: topics),
         ScatterPlot(title: "LSA (truncated SVD of TF-IDF)", xLabel: "component 1", yLabel: "component 2",
-                    x: lsaMap.map { $0[0] }, y: lsaMap.map { $0[1] }, classes: test.labels, classNames: topics),
+                    x: order.map { lsaMap[$0][0] }, y: order.map { lsaMap[$0][1] }, classes: shownLabels, classNames: topics),
     ], sharesAxes: false).write(to: run.figure("maps"), width: 1100, height: 480)
 
     let maximumK = min(50, train.count)
