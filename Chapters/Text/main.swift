@@ -280,7 +280,7 @@ runChapter("text", options: Options.self) { options, run in
         let best = similarity.scalars.withUnsafeBufferPointer { topIndices($0, count: count) }
         let known = bagOfWords.tokenizer.tokens(text).filter { bagOfWords.columnOfWord[$0] != nil }
         return "vocabulary words: \(known.joined(separator: ", "))\n\n" + best.map { index in
-            let gloss = trainDocuments[index]
+            let gloss = trainDocuments[index].split(whereSeparator: \.isWhitespace).joined(separator: " ")
             let shown = gloss.count > 90 ? gloss.prefix(87) + "…" : Substring(gloss)
             return "- `\(topics[train.labels[index]])` (\(String(format: "%.2f", similarity.scalars[index]))) \(shown)"
         }.joined(separator: "\n")
