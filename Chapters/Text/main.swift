@@ -86,44 +86,14 @@ func reconstructionLoss(logits: Tensor<Float>, counts: Tensor<Float>) -> Tensor<
 
 // MARK: Retrieval
 
-/// Rows scaled to unit length, so a matrix product gives cosine similarities.
-func unitRows(_ matrix: Tensor<Float>) -> Tensor<Float> {
-    withoutGradients { matrix / sqrt(square(matrix).sum(alongAxis: 1) + 1e-12) }
-}
-
-/// Indices of the `count` largest values of `row`, largest first.
-func topIndices(_ row: UnsafeBufferPointer<Float>, count: Int) -> [Int] {
-    var best: [(value: Float, index: Int)] = []
-    best.reserveCapacity(count + 1)
-    for (index, value) in row.enumerated() where best.count < count || value > best[best.count - 1].value {
-        let position = best.firstIndex { value > $0.value } ?? best.count
-        best.insert((value, index), at: position)
-        if best.count > count { best.removeLast() }
-    }
-    return best.map(\.index)
-}
-
 // ANCHOR: precision
 /// Precision after retrieving k = 1…maximumK training documents by cosine similarity, averaged over
 /// every test document as a query; "relevant" = same topic.
 func precisionCurve(queries: Tensor<Float>, queryLabels: [Int], database: Tensor<Float>, databaseLabels: [Int],
                     maximumK: Int) -> [Double] {
-    let queries = unitRows(queries), database = unitRows(database)
-    var relevantAtRank = [Double](repeating: 0, count: maximumK)
-    for start in stride(from: 0, to: queries.rowCount, by: 500) {
-        let block = start..<min(start + 500, queries.rowCount)
-        let similarity = withoutGradients { matmul(queries.rows(block), database, transposeB: true) }
-        for (offset, query) in block.enumerated() {
-            let row = UnsafeBufferPointer(start: similarity.pointer + offset * database.rowCount, count: database.rowCount)
-            for (rank, index) in topIndices(row, count: maximumK).enumerated() where databaseLabels[index] == queryLabels[query] {
-                relevantAtRank[rank] += 1
-            }
-        }
-    }
-    var found = 0.0
-    return (0..<maximumK).map { rank in
-        found += relevantAtRank[rank]
-        return found / Double((rank + 1) * queries.rowCount)
+    let neighbours = nearestNeighbours(of: queries, in: database, count: maximumK, metric: .cosine)
+    return (1...maximumK).map { k in
+        precisionAtK(neighbours: neighbours, queryLabels: queryLabels, databaseLabels: databaseLabels, k: k)
     }
 }
 // ANCHOR_END: precision
@@ -271,13 +241,13 @@ runChapter("text", options: Options.self) { options, run in
 
     // MARK: Queries
     // ANCHOR: query
-    let trainCodes = unitRows(codes(retrieval, train))
+    let trainCodes = unitLengthRows(codes(retrieval, train))
     func nearestDocuments(to text: String, count: Int = 5) -> String {
         let counts = Tensor(shape: [1, vocabularySize], scalars: bagOfWords.features(query: text, transform: .counts))
         guard counts.scalars.contains(where: { $0 > 0 }) else { return "(no word of the query is in the vocabulary)" }
-        let code = unitRows(withoutGradients { retrieval(encoderInput(counts, options.input)).code })
+        let code = unitLengthRows(withoutGradients { retrieval(encoderInput(counts, options.input)).code })
         let similarity = withoutGradients { matmul(code, trainCodes, transposeB: true) }
-        let best = similarity.scalars.withUnsafeBufferPointer { topIndices($0, count: count) }
+        let best = nearestNeighbours(of: code, in: trainCodes, count: count, metric: .cosine)[0]
         let known = bagOfWords.tokenizer.tokens(text).filter { bagOfWords.columnOfWord[$0] != nil }
         return "vocabulary words: \(known.joined(separator: ", "))\n\n" + best.map { index in
             let gloss = trainDocuments[index].split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -185,7 +185,7 @@ public func executeChapter<Options: ChapterOptions>(
     let command = "chapter-\(name)"
     let options: Options
     do {
-        options = try parseOptions(type, arguments: arguments)
+        options = try parseOptions(type, arguments: arguments, command: command)
     } catch let exit as ChapterExit {
         if exit.status == 0 { print(exit.message) } else { printError(command: command, exit.message) }
         return exit.status

@@ -86,7 +86,7 @@ struct ChapterExit: Error {
 }
 
 /// Parses and checks the command line; `--help` and every error come back as a ``ChapterExit``.
-func parseOptions<Options: ChapterOptions>(_ type: Options.Type, arguments: [String]) throws -> Options {
+func parseOptions<Options: ChapterOptions>(_ type: Options.Type, arguments: [String], command: String = "chapter") throws -> Options {
     do {
         var options = try Options.parse(arguments)
         try options.common.check()
@@ -97,7 +97,12 @@ func parseOptions<Options: ChapterOptions>(_ type: Options.Type, arguments: [Str
         throw ChapterExit(status: 64, message: error.description)
     } catch {
         if Options.exitCode(for: error) == .success {
-            throw ChapterExit(status: 0, message: Options.fullMessage(for: error))
+            // ArgumentParser names a bare options struct after its type ("options"); use the command.
+            var help = Options.fullMessage(for: error)
+            if let usage = help.range(of: #"USAGE: \S+"#, options: .regularExpression) {
+                help.replaceSubrange(usage, with: "USAGE: \(command)")
+            }
+            throw ChapterExit(status: 0, message: help)
         }
         let message = Options.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
         throw ChapterExit(status: 64, message: "\(message) (see --help)")

@@ -73,6 +73,7 @@ struct CommandLineTests {
             #expect(exit?.message.contains(flag) == true, "help lacks \(flag)")
         }
         #expect(exit?.message.contains("default: 0") == true)
+        #expect(exit?.message.hasPrefix("USAGE: chapter ") == true)
     }
 }
 

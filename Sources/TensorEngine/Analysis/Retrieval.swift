@@ -19,7 +19,7 @@ public func nearestNeighbours(
                  "nearestNeighbours: queries \(describe(queries.shape)) and database \(describe(database.shape)) differ in width")
     let k = Swift.min(count, database.rowCount - (excludingSelf ? 1 : 0))
     return withoutGradients {
-        let (queryRows, databaseRows) = metric == .cosine ? (normalisedRows(queries), normalisedRows(database)) : (queries, database)
+        let (queryRows, databaseRows) = metric == .cosine ? (unitLengthRows(queries), unitLengthRows(database)) : (queries, database)
         // Euclidean ranks by ‖x‖² − 2 q·x; cosine (unit rows) by −2 q·x.
         let databaseNorms = metric == .euclidean ? square(databaseRows).sum(alongAxis: 1).scalars
             : [Float](repeating: 0, count: database.rowCount)
@@ -48,10 +48,10 @@ public func nearestNeighbours(
     }
 }
 
-/// Each row divided by its length (zero rows stay zero).
-func normalisedRows(_ matrix: Tensor<Float>) -> Tensor<Float> {
-    let lengths = sqrt(square(matrix).sum(alongAxis: 1)) + 1e-12
-    return matrix / lengths
+/// Each row divided by its length x / ‖x‖ (zero rows stay zero), so a matrix product of two such
+/// matrices gives cosine similarities.
+public func unitLengthRows(_ matrix: Tensor<Float>) -> Tensor<Float> {
+    withoutGradients { matrix / (sqrt(square(matrix).sum(alongAxis: 1)) + 1e-12) }
 }
 
 /// Precision at k of a retrieval: the fraction of each query's first k neighbours that share its
