@@ -29,9 +29,9 @@ struct Options: ChapterOptions {
     @Option(help: "Adam learning rate of the reconstruction phase (encoder + decoder).")
     var reconstructionLearningRate = 1e-3
     @Option(help: "Adam learning rate of the discriminator phase.")
-    var discriminatorLearningRate = 2e-4
+    var discriminatorLearningRate = 5e-4
     @Option(help: "Adam learning rate of the generator phase (encoder only).")
-    var generatorLearningRate = 2e-4
+    var generatorLearningRate = 1e-3
 
     func check() throws {
         try require(codeSize >= 1, "--code-size must be at least 1, got \(codeSize)")
