@@ -254,6 +254,12 @@ runChapter("adversarial", options: Options.self) { options, run in
     run.record("test_loss", averageOverBatches(test) {
         Double(sigmoidCrossEntropy(logits: adversarial.model($0.inputs).logits, labels: $0.inputs).scalarValue)
     })
+    // The AAE's test loss after each epoch moves with the game; its best epoch shows how much.
+    let testLossPerEpoch = adversarial.history.series("test_bce_per_pixel")
+    if let best = testLossPerEpoch.indices.min(by: { testLossPerEpoch[$0] < testLossPerEpoch[$1] }) {
+        run.record("best_epoch_adversarial", Double(best + 1))
+        run.record("best_test_loss_adversarial", testLossPerEpoch[best])
+    }
     run.record("code_size", Double(options.codeSize))
     run.record("reconstruction_learning_rate", options.reconstructionLearningRate)
     run.record("discriminator_learning_rate", options.discriminatorLearningRate)
