@@ -81,34 +81,25 @@ struct Prior {
 // MARK: Model
 
 // ANCHOR: model
-/// What the autoencoder computes for a batch: the code z and the decoder's logits.
-struct AutoencoderOutput {
-    var code: Tensor<Float>
-    var logits: Tensor<Float>
-}
-
-/// Encoder 784 → 256 → 256 → code (linear), decoder code → 256 → 256 → 784 logits,
-/// discriminator code → 128 → 128 → 1 logit ("this code came from the prior"). ReLU everywhere inside.
+/// Encoder 784 → 256 → 256 → code (linear), decoder code → 256 → 256 → 784 logits (the engine's
+/// mirrored `Autoencoder`), and a discriminator code → 128 → 128 → 1 logit ("this code came from the
+/// prior"). ReLU everywhere inside.
 final class AdversarialAutoencoder {
-    let encoder: Sequential<Float>
-    let decoder: Sequential<Float>
+    let autoencoder: Autoencoder
     let discriminator: Sequential<Float>
 
     init(inputSize: Int, codeSize: Int, generator: SeededGenerator) {
-        encoder = .perceptron(sizes: [inputSize, 256, 256, codeSize], generator: generator)
-        decoder = .perceptron(sizes: [codeSize, 256, 256, inputSize], generator: generator)
+        autoencoder = Autoencoder(sizes: [inputSize, 256, 256, codeSize], activation: .relu, generator: generator)
         discriminator = .perceptron(sizes: [codeSize, 128, 128, 1], generator: generator)
     }
 
-    func callAsFunction(_ input: Tensor<Float>) -> AutoencoderOutput {
-        let code = encoder(input)
-        return AutoencoderOutput(code: code, logits: decoder(code))
-    }
+    var encoder: Sequential<Float> { autoencoder.encoder }
+    var decoder: Sequential<Float> { autoencoder.decoder }
+    func callAsFunction(_ input: Tensor<Float>) -> AutoencoderOutput { autoencoder(input) }
 
-    var autoencoderParameters: [Tensor<Float>] { encoder.parameters + decoder.parameters }
+    var autoencoderParameters: [Tensor<Float>] { autoencoder.parameters }
     var namedParameters: [(name: String, tensor: Tensor<Float>)] {
-        prefixed("encoder", encoder.namedParameters) + prefixed("decoder", decoder.namedParameters)
-            + prefixed("discriminator", discriminator.namedParameters)
+        autoencoder.namedParameters + prefixed("discriminator", discriminator.namedParameters)
     }
 }
 // ANCHOR_END: model

@@ -28,28 +28,17 @@ struct Options: ChapterOptions {
 // ANCHOR_END: options
 
 // ANCHOR: model
-/// What the autoencoder computes for a batch: the code h = f(x) and the logits of x̂ = g(h).
-struct AutoencoderOutput { var code, logits: Tensor<Float> }
-
-/// Encoder 784 → … → code and the mirrored decoder code → … → 784 (logits; σ gives pixels).
-struct Autoencoder {
-    let encoder, decoder: Sequential<Float>
-    init(hiddenSizes: [Int] = [256, 128, 64], codeSize: Int, activations: Bool = true, generator: SeededGenerator) {
-        func stack(_ sizes: [Int]) -> Sequential<Float> {
-            activations ? .perceptron(sizes: sizes, activation: .relu, generator: generator)
-                : Sequential(zip(sizes, sizes.dropFirst()).map { Linear(inputSize: $0, outputSize: $1, generator: generator) })
-        }
-        encoder = stack([784] + hiddenSizes + [codeSize])
-        decoder = stack([codeSize] + hiddenSizes.reversed() + [784])
+/// Encoder 784-256-128-64-code and its mirror image, the decoder, ending in 784 logits (σ gives
+/// pixels); ReLU between layers, none on the code. Without activations it is a deep linear autoencoder.
+/// The engine's `Autoencoder` returns an `AutoencoderOutput` with the `code` and the `logits`.
+func makeAutoencoder(hiddenSizes: [Int] = [256, 128, 64], codeSize: Int, activations: Bool = true,
+                     generator: SeededGenerator) -> Autoencoder {
+    let sizes = [784] + hiddenSizes + [codeSize]
+    if activations { return Autoencoder(sizes: sizes, activation: .relu, generator: generator) }
+    func linearStack(_ sizes: [Int]) -> Sequential<Float> {
+        Sequential(zip(sizes, sizes.dropFirst()).map { Linear(inputSize: $0, outputSize: $1, generator: generator) })
     }
-    func callAsFunction(_ input: Tensor<Float>) -> AutoencoderOutput {
-        let code = encoder(input)
-        return AutoencoderOutput(code: code, logits: decoder(code))
-    }
-    var parameters: [Tensor<Float>] { encoder.parameters + decoder.parameters }
-    var namedParameters: [(name: String, tensor: Tensor<Float>)] {
-        prefixed("encoder", encoder.namedParameters) + prefixed("decoder", decoder.namedParameters)
-    }
+    return Autoencoder(encoder: linearStack(sizes), decoder: linearStack(sizes.reversed()))
 }
 
 /// Reconstruction loss of a batch, mean per pixel: BCE on the logits, or squared error of σ(logits).
@@ -79,7 +68,7 @@ runChapter("basic", options: Options.self) { options, run in
     let shown = (0..<10).compactMap { label in test.labels.firstIndex(of: label) }   // one test image per class
 
     // ANCHOR: train
-    let model = Autoencoder(codeSize: options.codeSize, activations: !options.withoutActivations, generator: run.generator)
+    let model = makeAutoencoder(codeSize: options.codeSize, activations: !options.withoutActivations, generator: run.generator)
     var optimizer = Adam(parameters: model.parameters, learningRate: 1e-3)
     let epochs = run.epochs(full: 20)
     var snapshots: [(epoch: Int, images: [[Float]])] = []
@@ -122,7 +111,7 @@ runChapter("basic", options: Options.self) { options, run in
     var sweepModels: [Int: Autoencoder] = [:]
     var autoencoderErrors: [Double] = [], pcaErrors: [Double] = []
     for size in codeSizes {
-        let candidate = Autoencoder(codeSize: size, generator: run.generator)
+        let candidate = makeAutoencoder(codeSize: size, generator: run.generator)
         var candidateOptimizer = Adam(parameters: candidate.parameters, learningRate: 1e-3)
         try run.train("code size \(size)", epochs: shortEpochs, data: subset, batchSize: 128) { batch in
             candidateOptimizer.zeroGradients()
@@ -203,7 +192,7 @@ runChapter("basic", options: Options.self) { options, run in
     // ANCHOR: anomaly
     // Train without one class; reconstruction error (BCE per pixel of each image) as the anomaly score.
     let held = options.heldOutClass
-    let detector = Autoencoder(codeSize: options.codeSize, generator: run.generator)
+    let detector = makeAutoencoder(codeSize: options.codeSize, generator: run.generator)
     var detectorOptimizer = Adam(parameters: detector.parameters, learningRate: 1e-3)
     try run.train("without \(classNames[held])", epochs: shortEpochs, data: subset.excluding(class: held), batchSize: 128) { batch in
         detectorOptimizer.zeroGradients()

@@ -29,8 +29,7 @@ struct Options: ChapterOptions {
 // MARK: - Model
 
 // ANCHOR: model
-/// What one pass through the autoencoder gives: the code h and the reconstruction's logits.
-struct AutoencoderOutput { var code, logits: Tensor<Float> }
+// One pass gives the engine's `AutoencoderOutput`: the code h and the reconstruction's logits.
 
 /// One sigmoid layer h = σ(x Wᵀ + b) as encoder, one linear layer to pixel logits as decoder.
 final class SigmoidAutoencoder {

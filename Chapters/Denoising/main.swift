@@ -57,23 +57,13 @@ struct Corruption {
 // ANCHOR_END: corruption
 
 // ANCHOR: model
-/// Encoder 784-256-code (ReLU), decoder code-256-784 giving logits; an optional Dropout layer after
-/// the encoder's hidden layer makes the dropout autoencoder.
-final class Autoencoder {
-    let encoder: Sequential<Float>, decoder: Sequential<Float>
-    init(codeSize: Int, dropout: Double? = nil, generator: SeededGenerator) {
-        var layers: [any Layer<Float>] = [Linear(inputSize: 784, outputSize: 256, generator: generator), Activation.relu]
-        if let dropout { layers.append(Dropout(probability: dropout, generator: generator)) }
-        layers += [Linear(inputSize: 256, outputSize: codeSize, generator: generator), Activation.relu]
-        encoder = Sequential(layers)
-        decoder = Sequential.perceptron(sizes: [codeSize, 256, 784], generator: generator)
-    }
-    func logits(_ input: Tensor<Float>) -> Tensor<Float> { decoder(encoder(input)) }
-    func reconstruction(_ input: Tensor<Float>) -> Tensor<Float> { sigmoid(logits(input)) }
-    var parameters: [Tensor<Float>] { encoder.parameters + decoder.parameters }
-    var namedParameters: [(name: String, tensor: Tensor<Float>)] {
-        prefixed("encoder", encoder.namedParameters) + prefixed("decoder", decoder.namedParameters)
-    }
+/// Encoder 784-256-code (ReLU), decoder code-256-784 giving logits, as the engine's `Autoencoder`;
+/// an optional Dropout layer after the encoder's hidden layer makes the dropout autoencoder.
+func makeAutoencoder(codeSize: Int, dropout: Double? = nil, generator: SeededGenerator) -> Autoencoder {
+    var layers: [any Layer<Float>] = [Linear(inputSize: 784, outputSize: 256, generator: generator), Activation.relu]
+    if let dropout { layers.append(Dropout(probability: dropout, generator: generator)) }
+    layers += [Linear(inputSize: 256, outputSize: codeSize, generator: generator), Activation.relu]
+    return Autoencoder(encoder: Sequential(layers), decoder: .perceptron(sizes: [codeSize, 256, 784], generator: generator))
 }
 // ANCHOR_END: model
 
@@ -94,9 +84,9 @@ runChapter("denoising", options: Options.self) { options, run in
 
     // MARK: Three autoencoders of the same shape
     // ANCHOR: training
-    let plain = Autoencoder(codeSize: options.codeSize, generator: run.generator)
-    let denoising = Autoencoder(codeSize: options.codeSize, generator: run.generator)
-    let dropout = Autoencoder(codeSize: options.codeSize, dropout: options.dropout, generator: run.generator)
+    let plain = makeAutoencoder(codeSize: options.codeSize, generator: run.generator)
+    let denoising = makeAutoencoder(codeSize: options.codeSize, generator: run.generator)
+    let dropout = makeAutoencoder(codeSize: options.codeSize, dropout: options.dropout, generator: run.generator)
     let epochs = run.epochs(full: 5)
     let cleanTest = test.matrix, noisyTest = training(cleanTest, generator: run.generator)
 
@@ -106,14 +96,14 @@ runChapter("denoising", options: Options.self) { options, run in
         var optimizer = Adam(parameters: model.parameters)
         try run.train(name, epochs: epochs, data: train, batchSize: 128) { batch in
             optimizer.zeroGradients()
-            let loss = sigmoidCrossEntropy(logits: model.logits(corrupt(batch.inputs)), labels: batch.inputs)
+            let loss = sigmoidCrossEntropy(logits: model(corrupt(batch.inputs)).logits, labels: batch.inputs)
             loss.backward()
             optimizer.step()
             return Double(loss.scalarValue)
         } afterEpoch: { _ in
             model.encoder.setTraining(false)
             defer { model.encoder.setTraining(true) }
-            let loss = withoutGradients { sigmoidCrossEntropy(logits: model.logits(noisyTest), labels: cleanTest) }
+            let loss = withoutGradients { sigmoidCrossEntropy(logits: model(noisyTest).logits, labels: cleanTest) }
             return ["noisy_test_loss": Double(loss.scalarValue)]
         }
         model.encoder.setTraining(false)
@@ -129,22 +119,22 @@ runChapter("denoising", options: Options.self) { options, run in
     let inputQuality = quality(of: noisyTest, clean: cleanTest)
     run.record("noisy_mse", inputQuality.meanSquaredError)
     run.record("noisy_psnr", inputQuality.psnr)
-    let cleanQuality = quality(of: withoutGradients { denoising.reconstruction(cleanTest) }, clean: cleanTest)
+    let cleanQuality = quality(of: withoutGradients { sigmoid(denoising(cleanTest).logits) }, clean: cleanTest)
     run.record("dae_clean_mse", cleanQuality.meanSquaredError)
-    run.record("plain_clean_mse", quality(of: withoutGradients { plain.reconstruction(cleanTest) }, clean: cleanTest).meanSquaredError)
+    run.record("plain_clean_mse", quality(of: withoutGradients { sigmoid(plain(cleanTest).logits) }, clean: cleanTest).meanSquaredError)
     for (key, _, model) in models {
-        let result = quality(of: withoutGradients { model.reconstruction(noisyTest) }, clean: cleanTest)
+        let result = quality(of: withoutGradients { sigmoid(model(noisyTest).logits) }, clean: cleanTest)
         run.record("\(key)_mse", result.meanSquaredError)
         run.record("\(key)_psnr", result.psnr)
     }
-    run.record("test_loss", Double(withoutGradients { sigmoidCrossEntropy(logits: denoising.logits(noisyTest), labels: cleanTest) }.scalarValue))
-    run.record("plain_test_loss", Double(withoutGradients { sigmoidCrossEntropy(logits: plain.logits(noisyTest), labels: cleanTest) }.scalarValue))
+    run.record("test_loss", Double(withoutGradients { sigmoidCrossEntropy(logits: denoising(noisyTest).logits, labels: cleanTest) }.scalarValue))
+    run.record("plain_test_loss", Double(withoutGradients { sigmoidCrossEntropy(logits: plain(noisyTest).logits, labels: cleanTest) }.scalarValue))
 
     // Trained on one corruption, tested on the other.
     let otherTest = other(cleanTest, generator: run.generator)
     run.record("other_noisy_mse", quality(of: otherTest, clean: cleanTest).meanSquaredError)
     for (key, _, model) in models {
-        run.record("other_\(key)_mse", quality(of: withoutGradients { model.reconstruction(otherTest) }, clean: cleanTest).meanSquaredError)
+        run.record("other_\(key)_mse", quality(of: withoutGradients { sigmoid(model(otherTest).logits) }, clean: cleanTest).meanSquaredError)
     }
     run.record(text: "training_noise", options.noise == .gaussian ? "Gaussian noise, σ = \(options.sigma)" : "masking noise, fraction \(options.maskFraction)")
     run.record(text: "other_noise", other.kind == .gaussian ? "Gaussian noise, σ = \(other.level)" : "masking noise, fraction \(other.level)")
@@ -155,7 +145,7 @@ runChapter("denoising", options: Options.self) { options, run in
     grid.addRow(label: "clean", images: shown.map { cleanTest.rowArrays[$0] })
     grid.addRow(label: "noisy", images: shown.map { noisyTest.rowArrays[$0] })
     for (_, label, model) in models {
-        let output = withoutGradients { model.reconstruction(noisyTest) }.rowArrays
+        let output = withoutGradients { sigmoid(model(noisyTest).logits) }.rowArrays
         grid.addRow(label: label, images: shown.map { output[$0] })
     }
     try grid.write(to: run.figure("noisy_reconstructions"))
@@ -168,7 +158,7 @@ runChapter("denoising", options: Options.self) { options, run in
         let corrupted = level == 0 ? cleanTest : Corruption(kind: options.noise, level: level)(cleanTest, generator: run.generator)
         curves["noisy input", default: []].append(quality(of: corrupted, clean: cleanTest).meanSquaredError)
         for (_, label, model) in models {
-            curves[label, default: []].append(quality(of: withoutGradients { model.reconstruction(corrupted) }, clean: cleanTest).meanSquaredError)
+            curves[label, default: []].append(quality(of: withoutGradients { sigmoid(model(corrupted).logits) }, clean: cleanTest).meanSquaredError)
         }
     }
     for (key, label, _) in models { run.record("\(key)_mse_at_0.8", curves[label]!.last!) }

@@ -49,24 +49,11 @@ struct Options: ChapterOptions {
 
 // MARK: Model
 
-struct AutoencoderOutput { var code: Tensor<Float>; var logits: Tensor<Float> }
-
 // ANCHOR: model
-/// Encoder V → hidden… → k (linear code); decoder k → …hidden → V logits, one per vocabulary word.
-final class BagOfWordsAutoencoder {
-    let encoder: Sequential<Float>, decoder: Sequential<Float>
-    init(vocabularySize: Int, hiddenSizes: [Int], codeSize: Int, generator: SeededGenerator) {
-        encoder = .perceptron(sizes: [vocabularySize] + hiddenSizes + [codeSize], activation: .relu, generator: generator)
-        decoder = .perceptron(sizes: [codeSize] + hiddenSizes.reversed() + [vocabularySize], activation: .relu, generator: generator)
-    }
-    func callAsFunction(_ input: Tensor<Float>) -> AutoencoderOutput {
-        let code = encoder(input)
-        return AutoencoderOutput(code: code, logits: decoder(code))
-    }
-    var parameters: [Tensor<Float>] { encoder.parameters + decoder.parameters }
-    var namedParameters: [(name: String, tensor: Tensor<Float>)] {
-        prefixed("encoder", encoder.namedParameters) + prefixed("decoder", decoder.namedParameters)
-    }
+/// Encoder V → hidden… → k (linear code); decoder k → …hidden → V logits, one per vocabulary word:
+/// the engine's mirrored `Autoencoder`, ReLU between layers.
+func makeBagOfWordsAutoencoder(vocabularySize: Int, hiddenSizes: [Int], codeSize: Int, generator: SeededGenerator) -> Autoencoder {
+    Autoencoder(sizes: [vocabularySize] + hiddenSizes + [codeSize], activation: .relu, generator: generator)
 }
 
 /// The encoder's input from raw counts: log(1 + c) or c / Σc.
@@ -150,8 +137,8 @@ runChapter("text", options: Options.self) { options, run in
     // MARK: Training
     let epochs = run.epochs(full: 10)
     // ANCHOR: training
-    func trainAutoencoder(codeSize: Int, name: String) throws -> BagOfWordsAutoencoder {
-        let model = BagOfWordsAutoencoder(vocabularySize: vocabularySize, hiddenSizes: options.hiddenLayerSizes,
+    func trainAutoencoder(codeSize: Int, name: String) throws -> Autoencoder {
+        let model = makeBagOfWordsAutoencoder(vocabularySize: vocabularySize, hiddenSizes: options.hiddenLayerSizes,
                                           codeSize: codeSize, generator: run.generator)
         var optimizer = Adam(parameters: model.parameters, learningRate: Float(options.learningRate))
         try run.train(name, epochs: epochs, data: train, batchSize: options.batchSize) { batch in
@@ -170,10 +157,10 @@ runChapter("text", options: Options.self) { options, run in
     let map = try trainAutoencoder(codeSize: 2, name: "AE-2 (map)")
     let retrieval = try trainAutoencoder(codeSize: options.codeSize, name: "AE-\(options.codeSize) (retrieval)")
     // ANCHOR_END: training
-    func codes(_ model: BagOfWordsAutoencoder, _ examples: Examples) -> Tensor<Float> {
+    func codes(_ model: Autoencoder, _ examples: Examples) -> Tensor<Float> {
         mapOverBatches(examples) { model(encoderInput($0, options.input)).code }
     }
-    func testLoss(_ model: BagOfWordsAutoencoder) -> Double {
+    func testLoss(_ model: Autoencoder) -> Double {
         averageOverBatches(test) { Double(reconstructionLoss(logits: model(encoderInput($0.inputs, options.input)).logits, counts: $0.inputs).scalarValue) }
     }
     run.record("test_loss", testLoss(retrieval))
