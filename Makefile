@@ -49,8 +49,8 @@ chapter-$(1): setup-if-needed
 	@$$(MAKE) --no-print-directory stitch
 
 run-chapter-$(1):
-	@directory=$$$$(sed -n 's/.*"directory": *"\([A-Za-z]*\)", *"short": *"$(1)".*/\1/p' Chapters/book.json); \
-	hash=$$$$(cat $(LIBRARY_INPUTS) Chapters/$$$$directory/*.swift | sha256sum | cut -c1-16)-"$$$${CHAPTER_FLAGS_$(1):-}"; \
+	@directory=$$$$(dirname $$$$(grep -l 'runChapter("$(1)"' Chapters/*/main.swift)); \
+	hash=$$$$(cat $(LIBRARY_INPUTS) $$$$directory/*.swift | sha256sum | cut -c1-16)-"$$$${CHAPTER_FLAGS_$(1):-}"; \
 	if [ -f $(RUNS)/$(1)/metrics.json ] && [ "$$$$(cat $(RUNS)/$(1)/.inputs 2>/dev/null)" = "$$$$hash" ]; then \
 	  echo "chapter-$(1): up to date (inputs unchanged)"; \
 	else \
