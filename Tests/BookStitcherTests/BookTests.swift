@@ -144,7 +144,7 @@ import Testing
 
     @Test func secondChapterNavigationListingAndReferences() throws {
         let fixture = try twoChapterBook()
-        try fixture.stitch()
+        _ = try fixture.stitch()
         let page = try fixture.read("book/02-sparse.md")
         let navigation = "← [1. The basic autoencoder](01-basic.md) · [Contents](README.md)"
         #expect(page.components(separatedBy: navigation).count == 3, "previous link at the top and the bottom")
@@ -157,7 +157,7 @@ import Testing
 
     @Test func readmeHasTitleHowToRunAndContents() throws {
         let fixture = try twoChapterBook()
-        try fixture.stitch()
+        _ = try fixture.stitch()
         let readme = try fixture.read("book/README.md")
         #expect(readme.hasPrefix(Stitcher.generatedMarker))
         #expect(readme.contains("\n# Fixture book\n\nA book for tests.\n"))
@@ -168,7 +168,7 @@ import Testing
 
     @Test func outputHasNoDirectivesAndEveryImageResolves() throws {
         let fixture = try twoChapterBook()
-        try fixture.stitch()
+        _ = try fixture.stitch()
         let output = fixture.path("book")
         let pages = try FileManager.default.contentsOfDirectory(atPath: output).filter { $0.hasSuffix(".md") }
         #expect(pages.sorted() == ["01-basic.md", "02-sparse.md", "README.md"])
@@ -191,7 +191,7 @@ import Testing
 
     @Test func rebuildLeavesNoStaleFiguresAndOnlyRestricts() throws {
         let fixture = try twoChapterBook()
-        try fixture.stitch()
+        _ = try fixture.stitch()
         #expect(fixture.exists("book/figures/sparse/codes.png"))
         let prose = try fixture.read("Chapters/Basic/chapter.md")
         try fixture.write("Chapters/Basic/chapter.md", prose.replacingOccurrences(of: "Compare {{ref:sparse/codes}}.", with: ""))
@@ -206,7 +206,7 @@ import Testing
         let fixture = try twoChapterBook()
         try fixture.writeRun("sparse", metrics: ["active_units": 0.052], figures: ["codes"], quick: true)
         #expect(fixture.failures().contains { $0.contains("this is a quick-mode run") })
-        try fixture.stitch(quick: true)
+        _ = try fixture.stitch(quick: true)
         #expect(try fixture.read("book/README.md").contains("> **Quick-mode build.**"))
         #expect(try fixture.read("book/02-sparse.md").contains("> **Smoke run.**"))
         #expect(try fixture.read("book/02-sparse.md").contains("quick (smoke) run.*"))

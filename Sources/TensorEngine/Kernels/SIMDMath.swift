@@ -60,7 +60,7 @@ public func vectorLog(_ input: FloatVector) -> FloatVector {
     var mantissa = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: FloatVector.self)
     let large = mantissa .> 1.41421356
     mantissa.replace(with: mantissa * 0.5, where: large)
-    exponent.replace(with: exponent &+ 1, where: unsafeBitCast(large, to: SIMDMask<SIMD16<Int32>>.self))
+    exponent.replace(with: exponent &+ 1, where: large)
     let e = unsafeBitCast(exponent &+ 0x4B40_0000, to: FloatVector.self) - roundingMagic  // Float(exponent)
     let x = mantissa - 1
     let z = x * x

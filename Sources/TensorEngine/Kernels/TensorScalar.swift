@@ -7,8 +7,8 @@ import Foundation
 /// implemented once, generically, in the extension below; the conformances of `Float` and `Double`
 /// in this file make the compiler emit a specialised copy for each type, so no generic dispatch is
 /// left inside a loop. Chapters never call these directly; they use the ``Tensor`` operations.
-public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, LosslessStringConvertible
-where Self.RawSignificand: FixedWidthInteger {
+public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, LosslessStringConvertible, Codable
+{
     /// The safetensors dtype name: `F32` or `F64`.
     static var safetensorsDataType: String { get }
 
