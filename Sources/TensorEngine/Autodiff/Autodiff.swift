@@ -10,9 +10,6 @@ enum GradientRecording {
     @TaskLocal static var isEnabled = true
 }
 
-/// Whether operations record the graph (read by every operation).
-var gradientRecordingEnabled: Bool { GradientRecording.isEnabled }
-
 /// Runs `body` without recording a graph: evaluation and metrics cost no memory for gradients and
 /// their results never require a gradient (PyTorch's `torch.no_grad()`).
 public func withoutGradients<Result>(_ body: () throws -> Result) rethrows -> Result {
@@ -29,7 +26,7 @@ extension Tensor {
     @discardableResult
     func recording(_ operation: String, inputs: [Tensor<Scalar>], backward: @escaping (Tensor<Scalar>) -> Void) -> Tensor<Scalar> {
         operationName = operation
-        guard gradientRecordingEnabled, inputs.contains(where: { $0.requiresGradient }) else { return self }
+        guard isRecordingGradients, inputs.contains(where: { $0.requiresGradient }) else { return self }
         requiresGradient = true
         self.inputs = inputs
         backwardFunction = backward

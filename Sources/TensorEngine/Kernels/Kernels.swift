@@ -118,11 +118,7 @@ func chunkCount(_ count: Int) -> Int { kernelThreadCount < 2 || count < parallel
 func map1<S: TensorScalar>(
     _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int, _ body: (SIMD16<S>) -> SIMD16<S>
 ) {
-    if chunkCount(count) > 1 {
-        forEachChunk(count) { start, length, _ in map1Serial(x + start, y + start, length, body) }
-        return
-    }
-    map1Serial(x, y, count, body)
+    forEachChunk(count) { start, length, _ in map1Serial(x + start, y + start, length, body) }
 }
 
 @inlinable @inline(__always)
@@ -143,11 +139,7 @@ func map2<S: TensorScalar>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int,
     _ body: (SIMD16<S>, SIMD16<S>) -> SIMD16<S>
 ) {
-    if chunkCount(count) > 1 {
-        forEachChunk(count) { start, length, _ in map2Serial(a + start, b + start, y + start, length, body) }
-        return
-    }
-    map2Serial(a, b, y, count, body)
+    forEachChunk(count) { start, length, _ in map2Serial(a + start, b + start, y + start, length, body) }
 }
 
 @inlinable @inline(__always)
@@ -169,13 +161,9 @@ func map3Accumulating<S: TensorScalar>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
     _ count: Int, _ accumulate: Bool, _ body: (SIMD16<S>, SIMD16<S>, SIMD16<S>) -> SIMD16<S>
 ) {
-    if chunkCount(count) > 1 {
-        forEachChunk(count) { start, length, _ in
-            map3Serial(a + start, b + start, c + start, out + start, length, accumulate, body)
-        }
-        return
+    forEachChunk(count) { start, length, _ in
+        map3Serial(a + start, b + start, c + start, out + start, length, accumulate, body)
     }
-    map3Serial(a, b, c, out, count, accumulate, body)
 }
 
 @inlinable @inline(__always)
