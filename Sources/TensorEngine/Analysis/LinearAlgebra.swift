@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 
 /// A failed LAPACK call, described in one line.
@@ -82,19 +81,4 @@ public struct PrincipalComponentAnalysis {
     public func decode(_ codes: Tensor<Float>) -> Tensor<Float> {
         withoutGradients { matmul(codes, components) + mean }
     }
-}
-
-/// The OpenBLAS kernel in use (e.g. `SkylakeX`, `Haswell`), for benchmark reports.
-public var blasCoreName: String { String(cString: openblas_get_corename()) }
-
-/// The number of threads OpenBLAS uses.
-public var blasThreadCount: Int { Int(openblas_get_num_threads()) }
-
-/// Sets how many threads the engine uses (the chapters' `--threads`): OpenBLAS's and the element-wise
-/// kernels' (`elementwise` overrides the latter, for benchmarks). Results are reproducible for fixed
-/// counts.
-public func setThreadCount(_ count: Int, elementwise: Int? = nil) {
-    precondition(count >= 1 && (elementwise ?? 1) >= 1, "setThreadCount: \(count) threads")
-    openblas_set_num_threads(Int32(count))
-    kernelThreadCount = elementwise ?? count
 }

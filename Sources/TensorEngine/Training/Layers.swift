@@ -1,6 +1,7 @@
 import Foundation
 
-/// A piece of a network: maps a batch [rows, features] to a batch, and owns named parameters.
+/// A piece of a network: maps a batch ([rows, features], or [batch, channels, height, width] for
+/// convolutional layers) to a batch, and owns named parameters.
 ///
 /// Parameter names follow PyTorch's `state_dict` (`weight`, `bias`, and `0.weight` inside a
 /// ``Sequential``), so a checkpoint loads into the equivalent `torch.nn` module.
@@ -13,6 +14,11 @@ public protocol Layer<Scalar>: AnyObject {
     var namedParameters: [(name: String, tensor: Tensor<Scalar>)] { get }
     /// Switches training-only behaviour (dropout) on or off; most layers ignore it.
     func setTraining(_ training: Bool)
+    /// The shape of the output for an input of `inputShape`, or a ``ShapeError`` naming what does not
+    /// fit: a model checks its whole stack once, before training, with ``Sequential/outputShape(for:)``.
+    func outputShape(for inputShape: [Int]) throws -> [Int]
+    /// The layer as PyTorch prints it, e.g. `Linear(784, 256)`, for messages.
+    var summary: String { get }
 }
 
 extension Layer {
@@ -22,6 +28,10 @@ extension Layer {
     public func setTraining(_ training: Bool) {}
     /// The total number of scalars in the parameters.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+    /// The input's shape: the layer does not change shapes.
+    public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
+    /// The type's name.
+    public var summary: String { "\(type(of: self))" }
 }
 
 /// How a ``Linear`` layer's weights are drawn.
@@ -35,7 +45,7 @@ public enum Initialization: Sendable {
 }
 
 /// A fully connected layer y = x Wᵀ + b, with W of shape [out, in] as in PyTorch.
-public final class Linear<Scalar: TensorScalar>: Layer {
+public final class Linear<Scalar: TensorScalar>: FusesActivation {
     /// The weight matrix W, [outputSize, inputSize].
     public let weight: Tensor<Scalar>
     /// The bias b, [outputSize].
@@ -76,6 +86,17 @@ public final class Linear<Scalar: TensorScalar>: Layer {
 
     /// `weight` and `bias`.
     public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] { [("weight", weight), ("bias", bias)] }
+
+    /// [rows, out] for an input [rows, in].
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard inputShape.count == 2, inputShape[1] == inputSize else {
+            throw ShapeError("input \(describe(inputShape)) is not [rows, \(inputSize)]")
+        }
+        return [inputShape[0], outputSize]
+    }
+
+    /// `Linear(in, out)`.
+    public var summary: String { "Linear(\(inputSize), \(outputSize))" }
 }
 
 /// An element-wise activation as a layer (PyTorch's `nn.ReLU()`, `nn.Sigmoid()`, …). Inside a
@@ -97,6 +118,8 @@ public final class Activation<Scalar: TensorScalar>: Layer {
 
     /// f(x).
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> { input.applying(function, "\(function)") }
+    /// The function's name, e.g. `relu`.
+    public var summary: String { "\(function)" }
     /// None.
     public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] { [] }
 }
@@ -132,8 +155,15 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
     public func setTraining(_ training: Bool) { isTraining = training }
 }
 
-/// Layers applied in order, named `0`, `1`, … as `nn.Sequential` names them. A ``Linear``
-/// followed by an ``Activation`` runs as one fused operation.
+/// A layer that can apply an activation in the same pass as its own computation (``Linear``,
+/// ``Conv2d``, ``ConvTranspose2d``): inside a ``Sequential`` it runs fused with the activation after it.
+public protocol FusesActivation<Scalar>: Layer {
+    /// f(layer(x)) in one pass.
+    func callAsFunction(_ input: Tensor<Scalar>, activation: UnaryFunction?) -> Tensor<Scalar>
+}
+
+/// Layers applied in order, named `0`, `1`, … as `nn.Sequential` names them. A layer that
+/// ``FusesActivation`` followed by an ``Activation`` runs as one fused operation.
 public final class Sequential<Scalar: TensorScalar>: Layer {
     /// The layers, in order.
     public let layers: [any Layer<Scalar>]
@@ -146,10 +176,9 @@ public final class Sequential<Scalar: TensorScalar>: Layer {
         var value = input
         var index = 0
         while index < layers.count {
-            if let linear = layers[index] as? Linear<Scalar>, index + 1 < layers.count,
-               let activation = layers[index + 1] as? Activation<Scalar>
-            {
-                value = linear(value, activation: activation.function)
+            let next = index + 1 < layers.count ? layers[index + 1] as? Activation<Scalar> : nil
+            if let activation = next, let fusable = layers[index] as? any FusesActivation<Scalar> {
+                value = fusable(value, activation: activation.function)
                 index += 2
             } else {
                 value = layers[index](value)
@@ -168,6 +197,23 @@ public final class Sequential<Scalar: TensorScalar>: Layer {
 
     /// Passes the mode to every layer.
     public func setTraining(_ training: Bool) { layers.forEach { $0.setTraining(training) } }
+
+    /// The shape after every layer in turn; the error names the first layer that does not fit, by its
+    /// index (as in the parameter names) and PyTorch-style summary.
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        var shape = inputShape
+        for (index, layer) in layers.enumerated() {
+            do {
+                shape = try layer.outputShape(for: shape)
+            } catch let error as ShapeError {
+                throw ShapeError("layer \(index) \(layer.summary): \(error.description)")
+            }
+        }
+        return shape
+    }
+
+    /// `Sequential(Linear(784, 256), relu, …)`.
+    public var summary: String { "Sequential(" + layers.map(\.summary).joined(separator: ", ") + ")" }
 
     /// A multilayer perceptron: Linear layers through `sizes`, `activation` after every hidden layer,
     /// and `outputActivation` (if any) after the last. `[784, 256, 20]` with ReLU gives

@@ -1,0 +1,232 @@
+// The loops that lower a 2-D convolution to one matrix product (Chellapilla, Puri & Simard 2006;
+// Caffe's im2col / col2im), and the layout changes around that product.
+//
+// A batch of images is [N, C, H, W] (PyTorch's NCHW). `imageToColumns` writes the matrix whose row
+// (c, i, j) holds, for every output position (n, y, x) of the whole batch, the input pixel that kernel
+// tap (i, j) of channel c sees there (0 in the padding): [C·kH·kW, N·outH·outW]. A convolution is then
+// W [Cout, C·kH·kW] times that matrix, giving [Cout, N·outH·outW], which `channelsToBatch` turns into
+// [N, Cout, outH, outW]. `columnsToImage` is the adjoint of `imageToColumns` (it adds every column
+// entry back onto the pixel it came from), so the same pair serves the input gradient of a convolution
+// and the forward pass of a transposed convolution.
+//
+// Kernels are pre-specialised for Float and Double. Work is split across the engine's threads by
+// output rows or channels, each written by exactly one thread, so results do not depend on the split.
+
+/// The sizes a convolution kernel loop needs, in one value.
+struct ConvolutionShape {
+    let batch: Int, channels: Int, height: Int, width: Int
+    let kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int
+    let paddingHeight: Int, paddingWidth: Int, outputHeight: Int, outputWidth: Int
+
+    /// Rows of the column matrix: C·kH·kW.
+    var columnRows: Int { channels * kernelHeight * kernelWidth }
+    /// Columns of the column matrix: N·outH·outW.
+    var columnCount: Int { batch * outputHeight * outputWidth }
+
+    /// The output positions x whose input column x·s − p + j falls inside 0..<width, for tap j.
+    @inline(__always)
+    func validColumns(tap: Int) -> Range<Int> {
+        validRange(tap: tap, padding: paddingWidth, stride: strideWidth, inputSize: width, outputSize: outputWidth)
+    }
+
+    /// The output rows y whose input row y·s − p + i falls inside 0..<height, for tap i.
+    @inline(__always)
+    func validRows(tap: Int) -> Range<Int> {
+        validRange(tap: tap, padding: paddingHeight, stride: strideHeight, inputSize: height, outputSize: outputHeight)
+    }
+
+    @inline(__always)
+    private func validRange(tap: Int, padding: Int, stride: Int, inputSize: Int, outputSize: Int) -> Range<Int> {
+        // o·s − p + t ≥ 0  ⇔ o ≥ ⌈(p − t) / s⌉;   o·s − p + t ≤ inputSize − 1 ⇔ o ≤ ⌊(inputSize − 1 + p − t) / s⌋
+        let lowerNumerator = padding - tap
+        let lower = lowerNumerator <= 0 ? 0 : (lowerNumerator + stride - 1) / stride
+        let upperNumerator = inputSize - 1 + padding - tap
+        let upper = upperNumerator < 0 ? -1 : upperNumerator / stride
+        let end = Swift.min(upper + 1, outputSize)
+        return lower < end ? lower..<end : 0..<0
+    }
+}
+
+extension TensorScalar {
+    /// im2col: columns[(c, i, j), (n, y, x)] = image[n, c, y·s − p + i, x·s − p + j], 0 outside the image.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func imageToColumns(_ image: UnsafePointer<Self>, _ shape: ConvolutionShape, into columns: UnsafeMutablePointer<Self>) {
+        let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        let taps = shape.kernelHeight * shape.kernelWidth
+        forEachPart(shape.columnRows, work: shape.columnRows * shape.columnCount) { rows in
+            for row in rows {
+                let channel = row / taps, i = (row % taps) / shape.kernelWidth, j = row % shape.kernelWidth
+                let validY = shape.validRows(tap: i), validX = shape.validColumns(tap: j)
+                let rowStart = columns + row * shape.columnCount
+                for n in 0..<shape.batch {
+                    let source = image + (n * shape.channels + channel) * plane
+                    let destination = rowStart + n * outputPlane
+                    for y in 0..<shape.outputHeight {
+                        let line = destination + y * shape.outputWidth
+                        guard validY.contains(y) else {
+                            line.update(repeating: 0, count: shape.outputWidth)
+                            continue
+                        }
+                        let sourceLine = source + (y * shape.strideHeight - shape.paddingHeight + i) * shape.width
+                            - shape.paddingWidth + j
+                        if validX.lowerBound > 0 { line.update(repeating: 0, count: validX.lowerBound) }
+                        if shape.strideWidth == 1 {
+                            (line + validX.lowerBound).update(from: sourceLine + validX.lowerBound, count: validX.count)
+                        } else {
+                            let stride = shape.strideWidth
+                            for x in validX { line[x] = sourceLine[x * stride] }
+                        }
+                        if validX.upperBound < shape.outputWidth {
+                            (line + validX.upperBound).update(repeating: 0, count: shape.outputWidth - validX.upperBound)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// col2im, the adjoint of ``imageToColumns(_:_:into:)``: image[n, c, y·s − p + i, x·s − p + j] +=
+    /// columns[(c, i, j), (n, y, x)] over every tap and output position. Overwrites `image` unless
+    /// `accumulate`. Each channel is summed by one thread in a fixed tap order (deterministic).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func columnsToImage(
+        _ columns: UnsafePointer<Self>, _ shape: ConvolutionShape, into image: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        let taps = shape.kernelHeight * shape.kernelWidth
+        forEachPart(shape.channels, work: shape.columnRows * shape.columnCount) { channels in
+            for channel in channels {
+                if !accumulate {
+                    for n in 0..<shape.batch { (image + (n * shape.channels + channel) * plane).update(repeating: 0, count: plane) }
+                }
+                for tap in 0..<taps {
+                    let i = tap / shape.kernelWidth, j = tap % shape.kernelWidth
+                    let validY = shape.validRows(tap: i), validX = shape.validColumns(tap: j)
+                    guard !validX.isEmpty else { continue }
+                    let rowStart = columns + (channel * taps + tap) * shape.columnCount
+                    for n in 0..<shape.batch {
+                        let destination = image + (n * shape.channels + channel) * plane
+                        let source = rowStart + n * outputPlane
+                        for y in validY {
+                            let line = source + y * shape.outputWidth
+                            let imageLine = destination + (y * shape.strideHeight - shape.paddingHeight + i) * shape.width
+                                - shape.paddingWidth + j
+                            if shape.strideWidth == 1 {
+                                let start = validX.lowerBound
+                                map2Serial(UnsafePointer(imageLine + start), line + start, imageLine + start, validX.count) { $0 + $1 }
+                            } else {
+                                let stride = shape.strideWidth
+                                for x in validX { imageLine[x * stride] += line[x] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// [C, N, P] → [N, C, P] with an optional per-channel bias and activation on the way:
+    /// destination[n, c, p] = f(source[c, n, p] + bias[c]), or += source[c, n, p] when `accumulate`.
+    /// The tail of a convolution's forward pass (P = outH·outW) and of a transposed one's input gradient.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func channelsToBatch(
+        _ source: UnsafePointer<Self>, channels: Int, batch: Int, planeSize: Int, bias: UnsafePointer<Self>?,
+        activation: UnaryFunction?, into destination: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        forEachPart(channels, work: channels * batch * planeSize) { part in
+            for channel in part {
+                let shift = SIMD16<Self>(repeating: bias?[channel] ?? 0)
+                for n in 0..<batch {
+                    let from = source + (channel * batch + n) * planeSize
+                    let to = destination + (n * channels + channel) * planeSize
+                    if accumulate {
+                        map2Serial(UnsafePointer(to), from, to, planeSize) { $0 + $1 }
+                        continue
+                    }
+                    switch activation {
+                    case nil: map1Serial(from, to, planeSize) { $0 + shift }
+                    case .relu?: map1Serial(from, to, planeSize) { UnaryFunction.relu.forward($0 + shift) }
+                    case .sigmoid?: map1Serial(from, to, planeSize) { UnaryFunction.sigmoid.forward($0 + shift) }
+                    case let function?: map1Serial(from, to, planeSize) { function.forward($0 + shift) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// [N, C, P] → [C, N, P], through an activation's derivative when given:
+    /// destination[c, n, p] = source[n, c, p] · f′ computed from output[n, c, p] (the forward result).
+    /// The head of a convolution's backward pass, and the input layout of a transposed convolution.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func batchToChannels(
+        _ source: UnsafePointer<Self>, channels: Int, batch: Int, planeSize: Int,
+        activation: UnaryFunction?, output: UnsafePointer<Self>?, into destination: UnsafeMutablePointer<Self>
+    ) {
+        forEachPart(channels, work: channels * batch * planeSize) { part in
+            for channel in part {
+                for n in 0..<batch {
+                    let offset = (n * channels + channel) * planeSize
+                    let to = destination + (channel * batch + n) * planeSize
+                    if let activation, let output {
+                        applyUnaryDerivativeSerial(activation, output: output + offset, upstream: source + offset,
+                                                   into: to, count: planeSize)
+                    } else {
+                        to.update(from: source + offset, count: planeSize)
+                    }
+                }
+            }
+        }
+    }
+
+    /// x[n, c, p] = f(x[n, c, p] + bias[c]) in place over [N, C, P] (the tail of a transposed convolution).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func addChannelBiasAndActivate(
+        _ x: UnsafeMutablePointer<Self>, batch: Int, channels: Int, planeSize: Int, bias: UnsafePointer<Self>?,
+        activation: UnaryFunction?
+    ) {
+        guard bias != nil || activation != nil else { return }
+        forEachPart(batch * channels, work: batch * channels * planeSize) { planes in
+            for index in planes {
+                let plane = x + index * planeSize
+                let shift = SIMD16<Self>(repeating: bias?[index % channels] ?? 0)
+                switch activation {
+                case nil: map1Serial(UnsafePointer(plane), plane, planeSize) { $0 + shift }
+                case .relu?: map1Serial(UnsafePointer(plane), plane, planeSize) { UnaryFunction.relu.forward($0 + shift) }
+                case let function?: map1Serial(UnsafePointer(plane), plane, planeSize) { function.forward($0 + shift) }
+                }
+            }
+        }
+    }
+
+    /// out[c] (+)= Σ_{n, p} x[n, c, p]: the bias gradient of a layer on [N, C, P] tensors.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func sumPerChannel(
+        _ x: UnsafePointer<Self>, batch: Int, channels: Int, planeSize: Int, into out: UnsafeMutablePointer<Self>,
+        accumulate: Bool
+    ) {
+        for channel in 0..<channels {
+            var total: Self = 0
+            for n in 0..<batch { total += sum(x + (n * channels + channel) * planeSize, count: planeSize) }
+            out[channel] = accumulate ? out[channel] + total : total
+        }
+    }
+
+    /// out = upstream ⊙ f′(y) from the forward output y, on one thread (inside an already split loop).
+    @inline(__always)
+    static func applyUnaryDerivativeSerial(
+        _ function: UnaryFunction, output y: UnsafePointer<Self>, upstream g: UnsafePointer<Self>,
+        into out: UnsafeMutablePointer<Self>, count: Int
+    ) {
+        switch function {
+        case .relu: map3Serial(y, y, g, out, count, false) { $2 * UnaryFunction.relu.derivative(input: $0, output: $1) }
+        case .sigmoid: map3Serial(y, y, g, out, count, false) { $2 * UnaryFunction.sigmoid.derivative(input: $0, output: $1) }
+        default: map3Serial(y, y, g, out, count, false) { $2 * function.derivative(input: $0, output: $1) }
+        }
+    }
+}

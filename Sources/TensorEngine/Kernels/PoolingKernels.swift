@@ -1,0 +1,126 @@
+// Max-pooling with the position of each maximum, max-unpooling that puts values back at those
+// positions, and nearest-neighbour upsampling — each with its adjoint for the backward pass.
+//
+// All work on [N·C] planes of a batch (PyTorch's NCHW), one plane per index; planes are split across
+// the engine's threads and each is written by exactly one thread. A position inside a plane is
+// y·W + x, as PyTorch's `MaxPool2d(return_indices=True)` reports it.
+
+/// The sizes of one pooling or upsampling call.
+struct PoolingShape {
+    /// N·C: planes processed independently.
+    let planes: Int
+    let height: Int, width: Int
+    let kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int
+    let outputHeight: Int, outputWidth: Int
+}
+
+extension TensorScalar {
+    /// output[p, y, x] = max over the window at (y·s, x·s) of input[p], and `indices` its position
+    /// (the first maximum in row-major window order; a NaN wins, so it is never hidden).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func maxPool(
+        _ input: UnsafePointer<Self>, _ shape: PoolingShape, into output: UnsafeMutablePointer<Self>,
+        indices: UnsafeMutablePointer<Int32>
+    ) {
+        let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        forEachPart(shape.planes, work: shape.planes * plane) { planes in
+            for p in planes {
+                let source = input + p * plane
+                for y in 0..<shape.outputHeight {
+                    for x in 0..<shape.outputWidth {
+                        let top = y * shape.strideHeight, left = x * shape.strideWidth
+                        var best = source[top * shape.width + left], bestIndex = top * shape.width + left
+                        for i in 0..<shape.kernelHeight {
+                            for j in 0..<shape.kernelWidth {
+                                let position = (top + i) * shape.width + left + j
+                                let value = source[position]
+                                if value > best || (value.isNaN && !best.isNaN) { best = value; bestIndex = position }
+                            }
+                        }
+                        let slot = p * outputPlane + y * shape.outputWidth + x
+                        output[slot] = best
+                        indices[slot] = Int32(bestIndex)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Scatter: large[p, indices[p, k]] (+)= small[p, k] for every plane p and position k of `small`,
+    /// zeroing `large` first unless `accumulate`. The backward pass of max-pooling (`small` is the
+    /// gradient of the pooled output) and the forward pass of max-unpooling.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func scatterToPositions(
+        _ small: UnsafePointer<Self>, indices: UnsafePointer<Int32>, planes: Int, smallPlane: Int, largePlane: Int,
+        into large: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        forEachPart(planes, work: planes * largePlane) { part in
+            for p in part {
+                let destination = large + p * largePlane
+                if !accumulate { destination.update(repeating: 0, count: largePlane) }
+                for k in 0..<smallPlane {
+                    destination[Int(indices[p * smallPlane + k])] += small[p * smallPlane + k]
+                }
+            }
+        }
+    }
+
+    /// Gather: small[p, k] (+)= large[p, indices[p, k]], the adjoint of
+    /// ``scatterToPositions(_:indices:planes:smallPlane:largePlane:into:accumulate:)``: the backward pass
+    /// of max-unpooling.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func gatherFromPositions(
+        _ large: UnsafePointer<Self>, indices: UnsafePointer<Int32>, planes: Int, smallPlane: Int, largePlane: Int,
+        into small: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        forEachPart(planes, work: planes * smallPlane) { part in
+            for p in part {
+                for k in 0..<smallPlane {
+                    let value = large[p * largePlane + Int(indices[p * smallPlane + k])]
+                    small[p * smallPlane + k] = accumulate ? small[p * smallPlane + k] + value : value
+                }
+            }
+        }
+    }
+
+    /// Nearest-neighbour upsampling by whole factors: output[p, y, x] = input[p, y / sH, x / sW]
+    /// (the shape's stride holds the factors, its output size the input size times them).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func upsampleNearest(_ input: UnsafePointer<Self>, _ shape: PoolingShape, into output: UnsafeMutablePointer<Self>) {
+        let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        forEachPart(shape.planes, work: shape.planes * outputPlane) { planes in
+            for p in planes {
+                for y in 0..<shape.outputHeight {
+                    let source = input + p * plane + (y / shape.strideHeight) * shape.width
+                    let line = output + p * outputPlane + y * shape.outputWidth
+                    for x in 0..<shape.outputWidth { line[x] = source[x / shape.strideWidth] }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of ``upsampleNearest(_:_:into:)``: each input pixel's gradient (+)= the sum of the
+    /// sH × sW output gradients it was copied to.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func upsampleNearestBackward(
+        _ upstream: UnsafePointer<Self>, _ shape: PoolingShape, into gradient: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        forEachPart(shape.planes, work: shape.planes * outputPlane) { planes in
+            for p in planes {
+                let destination = gradient + p * plane
+                if !accumulate { destination.update(repeating: 0, count: plane) }
+                for y in 0..<shape.outputHeight {
+                    let line = upstream + p * outputPlane + y * shape.outputWidth
+                    let target = destination + (y / shape.strideHeight) * shape.width
+                    for x in 0..<shape.outputWidth { target[x / shape.strideWidth] += line[x] }
+                }
+            }
+        }
+    }
+}

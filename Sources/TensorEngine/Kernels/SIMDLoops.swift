@@ -1,0 +1,114 @@
+// Loops over raw buffers, 16 lanes at a time: the building blocks every kernel is written with.
+// Each is `@inline(__always)`, so a kernel specialised for Float or Double gets straight-line SIMD code.
+
+// MARK: - Loop helpers
+
+@inlinable @inline(__always)
+func load<S: TensorScalar>(_ pointer: UnsafePointer<S>, _ offset: Int) -> SIMD16<S> {
+    UnsafeRawPointer(pointer + offset).loadUnaligned(as: SIMD16<S>.self)
+}
+
+@inlinable @inline(__always)
+func store<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutablePointer<S>, _ offset: Int) {
+    UnsafeMutableRawPointer(pointer + offset).storeBytes(of: value, as: SIMD16<S>.self)
+}
+
+/// The last partial vector: lanes past `count` are zero on load and dropped on store.
+@inlinable @inline(__always)
+func loadPartial<S: TensorScalar>(_ pointer: UnsafePointer<S>, _ offset: Int, _ count: Int) -> SIMD16<S> {
+    var vector = SIMD16<S>()
+    for lane in 0..<count { vector[lane] = pointer[offset + lane] }
+    return vector
+}
+
+@inlinable @inline(__always)
+func storePartial<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutablePointer<S>, _ offset: Int, _ count: Int) {
+    for lane in 0..<count { pointer[offset + lane] = value[lane] }
+}
+
+/// y[i] = body(x[i]) over 16-lane vectors.
+@inlinable @inline(__always)
+func map1<S: TensorScalar>(
+    _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int, _ body: (SIMD16<S>) -> SIMD16<S>
+) {
+    forEachChunk(count) { start, length, _ in map1Serial(x + start, y + start, length, body) }
+}
+
+@inlinable @inline(__always)
+func map1Serial<S: TensorScalar>(
+    _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int, _ body: (SIMD16<S>) -> SIMD16<S>
+) {
+    var i = 0
+    while i + 16 <= count {
+        store(body(load(x, i)), y, i)
+        i += 16
+    }
+    if i < count { storePartial(body(loadPartial(x, i, count - i)), y, i, count - i) }
+}
+
+/// y[i] = body(a[i], b[i]).
+@inlinable @inline(__always)
+func map2<S: TensorScalar>(
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int,
+    _ body: (SIMD16<S>, SIMD16<S>) -> SIMD16<S>
+) {
+    forEachChunk(count) { start, length, _ in map2Serial(a + start, b + start, y + start, length, body) }
+}
+
+@inlinable @inline(__always)
+func map2Serial<S: TensorScalar>(
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int,
+    _ body: (SIMD16<S>, SIMD16<S>) -> SIMD16<S>
+) {
+    var i = 0
+    while i + 16 <= count {
+        store(body(load(a, i), load(b, i)), y, i)
+        i += 16
+    }
+    if i < count { storePartial(body(loadPartial(a, i, count - i), loadPartial(b, i, count - i)), y, i, count - i) }
+}
+
+/// out[i] = (accumulate ? out[i] : 0) + body(a[i], b[i], c[i]).
+@inlinable @inline(__always)
+func map3Accumulating<S: TensorScalar>(
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
+    _ count: Int, _ accumulate: Bool, _ body: (SIMD16<S>, SIMD16<S>, SIMD16<S>) -> SIMD16<S>
+) {
+    forEachChunk(count) { start, length, _ in
+        map3Serial(a + start, b + start, c + start, out + start, length, accumulate, body)
+    }
+}
+
+@inlinable @inline(__always)
+func map3Serial<S: TensorScalar>(
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
+    _ count: Int, _ accumulate: Bool, _ body: (SIMD16<S>, SIMD16<S>, SIMD16<S>) -> SIMD16<S>
+) {
+    var i = 0
+    if accumulate {
+        while i + 16 <= count {
+            store(load(UnsafePointer(out), i) + body(load(a, i), load(b, i), load(c, i)), out, i)
+            i += 16
+        }
+    } else {
+        while i + 16 <= count {
+            store(body(load(a, i), load(b, i), load(c, i)), out, i)
+            i += 16
+        }
+    }
+    if i < count {
+        let n = count - i
+        var value = body(loadPartial(a, i, n), loadPartial(b, i, n), loadPartial(c, i, n))
+        if accumulate { value += loadPartial(UnsafePointer(out), i, n) }
+        storePartial(value, out, i, n)
+    }
+}
+
+/// Horizontal sum of 16 lanes in a fixed pairwise order.
+@inlinable @inline(__always)
+func horizontalSum<S: TensorScalar>(_ v: SIMD16<S>) -> S {
+    let eight = v.lowHalf + v.highHalf
+    let four = eight.lowHalf + eight.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
+}

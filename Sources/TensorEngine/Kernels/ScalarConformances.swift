@@ -1,0 +1,106 @@
+import CBLAS
+import Foundation
+
+// The two element types: Float for training (Cephes-style vector math), Double for gradient checks
+// (libm per lane), each with its BLAS and LAPACK routines.
+
+extension Float: TensorScalar {
+    /// The concrete `.<`.
+    @inline(__always) public static func lanesLess(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .< b }
+    /// The concrete `.<=`.
+    @inline(__always) public static func lanesLessOrEqual(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .<= b }
+    /// `F32`.
+    public static var safetensorsDataType: String { "F32" }
+    /// Cephes-style polynomial, see ``vectorExp(_:)``.
+    @inline(__always) public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorExp(x) }
+    /// Cephes-style polynomial, see ``vectorLog(_:)``.
+    @inline(__always) public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorLog(x) }
+    /// See ``vectorLog1p(_:)``.
+    @inline(__always) public static func vectorLog1p(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorLog1p(x) }
+    /// See ``vectorSigmoid(_:)``.
+    @inline(__always) public static func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorSigmoid(x) }
+    /// See ``vectorTanh(_:)``.
+    @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorTanh(x) }
+
+    /// `cblas_sgemm`.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// `ssyevd_`.
+    public static func symmetricEigen(
+        _ matrix: UnsafeMutablePointer<Float>, order: Int, eigenvalues: UnsafeMutablePointer<Float>
+    ) -> Int {
+        callSymmetricEigen(ssyevd_, matrix, order: order, eigenvalues: eigenvalues)
+    }
+
+    /// `sgesdd_`.
+    public static func singularValueDecomposition(
+        _ matrix: UnsafeMutablePointer<Float>, rows m: Int, columns n: Int,
+        u: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>, vt: UnsafeMutablePointer<Float>
+    ) -> Int {
+        callSingularValueDecomposition(sgesdd_, matrix, rows: m, columns: n, u: u, s: s, vt: vt)
+    }
+}
+
+extension Double: TensorScalar {
+    /// The concrete `.<`.
+    @inline(__always) public static func lanesLess(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<Int64>> { a .< b }
+    /// The concrete `.<=`.
+    @inline(__always) public static func lanesLessOrEqual(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<Int64>> { a .<= b }
+    /// `F64`.
+    public static var safetensorsDataType: String { "F64" }
+    /// libm `exp` per lane (Double is for gradient checks, where accuracy matters more than speed).
+    public static func vectorExp(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.exp) }
+    /// libm `log` per lane.
+    public static func vectorLog(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.log) }
+    /// libm `log1p` per lane.
+    public static func vectorLog1p(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.log1p) }
+    /// 1 / (1 + e^-x) per lane, from e^-|x|.
+    public static func vectorSigmoid(_ x: SIMD16<Double>) -> SIMD16<Double> {
+        lanewise(x) { value in
+            let e = Foundation.exp(-Swift.abs(value))
+            return value >= 0 ? 1 / (1 + e) : e / (1 + e)
+        }
+    }
+    /// libm `tanh` per lane.
+    public static func vectorTanh(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.tanh) }
+
+    private static func lanewise(_ x: SIMD16<Double>, _ function: (Double) -> Double) -> SIMD16<Double> {
+        var result = SIMD16<Double>()
+        for lane in 0..<16 { result[lane] = function(x[lane]) }
+        return result
+    }
+
+    /// `cblas_dgemm`.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// `dsyevd_`.
+    public static func symmetricEigen(
+        _ matrix: UnsafeMutablePointer<Double>, order: Int, eigenvalues: UnsafeMutablePointer<Double>
+    ) -> Int {
+        callSymmetricEigen(dsyevd_, matrix, order: order, eigenvalues: eigenvalues)
+    }
+
+    /// `dgesdd_`.
+    public static func singularValueDecomposition(
+        _ matrix: UnsafeMutablePointer<Double>, rows m: Int, columns n: Int,
+        u: UnsafeMutablePointer<Double>, s: UnsafeMutablePointer<Double>, vt: UnsafeMutablePointer<Double>
+    ) -> Int {
+        callSingularValueDecomposition(dgesdd_, matrix, rows: m, columns: n, u: u, s: s, vt: vt)
+    }
+}
