@@ -1,3 +1,4 @@
+import KernelCore
 import Foundation
 
 /// A failed LAPACK call, described in one line.

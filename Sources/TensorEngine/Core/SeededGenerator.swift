@@ -1,3 +1,4 @@
+import KernelCore
 import Foundation
 
 /// The one source of randomness of a run: SplitMix64 (Steele, Lea & Flood 2014), seeded once.

@@ -1,3 +1,4 @@
+import KernelCore
 import Foundation
 
 /// A dense, row-major array of `Float` or `Double` that remembers how it was computed.

@@ -1,3 +1,4 @@
+import KernelCore
 // The loops that lower a 2-D convolution to one matrix product (Chellapilla, Puri & Simard 2006;
 // Caffe's im2col / col2im), and the layout changes around that product.
 //

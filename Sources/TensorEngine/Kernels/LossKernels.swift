@@ -1,3 +1,4 @@
+import KernelCore
 // The fused losses: value, per-element losses and gradient in one pass, split across threads in
 // chunks whose partial sums are added in a fixed order.
 //

@@ -1,3 +1,4 @@
+import KernelCore
 // Optimizer updates exactly as torch.optim computes them.
 //
 // Each kernel is generic over the element type and pre-specialised for Float and Double

@@ -1,3 +1,4 @@
+import KernelCore
 // + − × ÷ with broadcasting, and their derivatives.
 //
 // Broadcasting follows PyTorch for the cases a network needs: equal shapes; a one-element tensor

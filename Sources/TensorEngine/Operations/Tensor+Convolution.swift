@@ -1,3 +1,4 @@
+import KernelCore
 // 2-D convolution and transposed convolution on [batch, channels, height, width] tensors, with
 // PyTorch's weight layouts, lowered to one matrix product each (see ConvolutionKernels.swift).
 

@@ -1,3 +1,4 @@
+import KernelCore
 import Foundation
 
 // Element-wise functions of one tensor. Each forward formula and its derivative live together in

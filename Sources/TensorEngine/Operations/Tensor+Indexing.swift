@@ -1,3 +1,4 @@
+import KernelCore
 // Reshaping, row gathers for mini-batches, and joining / splitting along the feature axis.
 
 extension Tensor {

@@ -1,3 +1,4 @@
+import KernelCore
 // Matrix products through BLAS, and the fused linear layer y = f(x Wᵀ + b).
 
 /// op(a) · op(b) for matrices, where op transposes when asked — BLAS reads the operand transposed

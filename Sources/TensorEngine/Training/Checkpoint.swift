@@ -1,3 +1,4 @@
+import KernelCore
 import Foundation
 
 /// A set of named tensors in the safetensors format, readable by `safetensors.torch.load_file`.

@@ -1,3 +1,4 @@
+import KernelCore
 import Foundation
 
 /// A piece of a network: maps a batch ([rows, features], or [batch, channels, height, width] for

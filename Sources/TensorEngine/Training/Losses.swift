@@ -1,3 +1,4 @@
+import KernelCore
 import Foundation
 
 // Losses as free functions with role-named arguments. Each states its reduction: what is summed,

@@ -1,3 +1,4 @@
+import KernelCore
 import Foundation
 
 /// Something that updates parameters from their accumulated gradients.

@@ -12,15 +12,15 @@ extension Float: TensorScalar {
     /// `F32`.
     public static var safetensorsDataType: String { "F32" }
     /// Cephes-style polynomial, see ``vectorExp(_:)``.
-    @inline(__always) public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorExp(x) }
+    @inline(__always) public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorExp(x) }
     /// Cephes-style polynomial, see ``vectorLog(_:)``.
-    @inline(__always) public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorLog(x) }
+    @inline(__always) public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorLog(x) }
     /// See ``vectorLog1p(_:)``.
-    @inline(__always) public static func vectorLog1p(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorLog1p(x) }
+    @inline(__always) public static func vectorLog1p(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorLog1p(x) }
     /// See ``vectorSigmoid(_:)``.
-    @inline(__always) public static func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorSigmoid(x) }
+    @inline(__always) public static func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorSigmoid(x) }
     /// See ``vectorTanh(_:)``.
-    @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { TensorEngine.vectorTanh(x) }
+    @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorTanh(x) }
 
     /// `cblas_sgemm`.
     public static func gemm(

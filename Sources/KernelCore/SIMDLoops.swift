@@ -3,39 +3,43 @@
 
 // MARK: - Loop helpers
 
+/// 16 lanes from `pointer + offset` (any alignment).
 @inlinable @inline(__always)
-func load<S: TensorScalar>(_ pointer: UnsafePointer<S>, _ offset: Int) -> SIMD16<S> {
+public func load<S: TensorScalar>(_ pointer: UnsafePointer<S>, _ offset: Int) -> SIMD16<S> {
     UnsafeRawPointer(pointer + offset).loadUnaligned(as: SIMD16<S>.self)
 }
 
+/// 16 lanes to `pointer + offset` (any alignment).
 @inlinable @inline(__always)
-func store<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutablePointer<S>, _ offset: Int) {
+public func store<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutablePointer<S>, _ offset: Int) {
     UnsafeMutableRawPointer(pointer + offset).storeBytes(of: value, as: SIMD16<S>.self)
 }
 
 /// The last partial vector: lanes past `count` are zero on load and dropped on store.
 @inlinable @inline(__always)
-func loadPartial<S: TensorScalar>(_ pointer: UnsafePointer<S>, _ offset: Int, _ count: Int) -> SIMD16<S> {
+public func loadPartial<S: TensorScalar>(_ pointer: UnsafePointer<S>, _ offset: Int, _ count: Int) -> SIMD16<S> {
     var vector = SIMD16<S>()
     for lane in 0..<count { vector[lane] = pointer[offset + lane] }
     return vector
 }
 
+/// Stores the first `count` lanes (see ``loadPartial(_:_:_:)``).
 @inlinable @inline(__always)
-func storePartial<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutablePointer<S>, _ offset: Int, _ count: Int) {
+public func storePartial<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutablePointer<S>, _ offset: Int, _ count: Int) {
     for lane in 0..<count { pointer[offset + lane] = value[lane] }
 }
 
 /// y[i] = body(x[i]) over 16-lane vectors.
 @inlinable @inline(__always)
-func map1<S: TensorScalar>(
+public func map1<S: TensorScalar>(
     _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int, _ body: (SIMD16<S>) -> SIMD16<S>
 ) {
     forEachChunk(count) { start, length, _ in map1Serial(x + start, y + start, length, body) }
 }
 
+/// ``map1(_:_:_:_:)`` on the calling thread (inside a loop that is already split).
 @inlinable @inline(__always)
-func map1Serial<S: TensorScalar>(
+public func map1Serial<S: TensorScalar>(
     _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int, _ body: (SIMD16<S>) -> SIMD16<S>
 ) {
     var i = 0
@@ -48,15 +52,16 @@ func map1Serial<S: TensorScalar>(
 
 /// y[i] = body(a[i], b[i]).
 @inlinable @inline(__always)
-func map2<S: TensorScalar>(
+public func map2<S: TensorScalar>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int,
     _ body: (SIMD16<S>, SIMD16<S>) -> SIMD16<S>
 ) {
     forEachChunk(count) { start, length, _ in map2Serial(a + start, b + start, y + start, length, body) }
 }
 
+/// ``map2(_:_:_:_:_:)`` on the calling thread.
 @inlinable @inline(__always)
-func map2Serial<S: TensorScalar>(
+public func map2Serial<S: TensorScalar>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ count: Int,
     _ body: (SIMD16<S>, SIMD16<S>) -> SIMD16<S>
 ) {
@@ -70,7 +75,7 @@ func map2Serial<S: TensorScalar>(
 
 /// out[i] = (accumulate ? out[i] : 0) + body(a[i], b[i], c[i]).
 @inlinable @inline(__always)
-func map3Accumulating<S: TensorScalar>(
+public func map3Accumulating<S: TensorScalar>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
     _ count: Int, _ accumulate: Bool, _ body: (SIMD16<S>, SIMD16<S>, SIMD16<S>) -> SIMD16<S>
 ) {
@@ -79,8 +84,9 @@ func map3Accumulating<S: TensorScalar>(
     }
 }
 
+/// ``map3Accumulating(_:_:_:_:_:_:_:)`` on the calling thread.
 @inlinable @inline(__always)
-func map3Serial<S: TensorScalar>(
+public func map3Serial<S: TensorScalar>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
     _ count: Int, _ accumulate: Bool, _ body: (SIMD16<S>, SIMD16<S>, SIMD16<S>) -> SIMD16<S>
 ) {
@@ -106,7 +112,7 @@ func map3Serial<S: TensorScalar>(
 
 /// Horizontal sum of 16 lanes in a fixed pairwise order.
 @inlinable @inline(__always)
-func horizontalSum<S: TensorScalar>(_ v: SIMD16<S>) -> S {
+public func horizontalSum<S: TensorScalar>(_ v: SIMD16<S>) -> S {
     let eight = v.lowHalf + v.highHalf
     let four = eight.lowHalf + eight.highHalf
     let two = four.lowHalf + four.highHalf

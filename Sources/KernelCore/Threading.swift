@@ -8,13 +8,13 @@ import Dispatch
 nonisolated(unsafe) public internal(set) var kernelThreadCount = 1
 
 /// Buffers shorter than this run on one thread: waking a second costs more than it saves.
-@usableFromInline let parallelThreshold = 1 << 16
+public let parallelThreshold = 1 << 16
 
 /// Calls `body` on consecutive chunks of 0..<count (multiples of 16 long), in parallel when the
 /// buffer is large. Element-wise results do not depend on the split, so they are identical for
 /// every thread count.
 @inlinable @inline(__always)
-func forEachChunk(_ count: Int, _ body: (_ start: Int, _ count: Int, _ chunk: Int) -> Void) {
+public func forEachChunk(_ count: Int, _ body: (_ start: Int, _ count: Int, _ chunk: Int) -> Void) {
     let threads = chunkCount(count)
     if threads == 1 {
         body(0, count, 0)
@@ -29,8 +29,8 @@ func forEachChunk(_ count: Int, _ body: (_ start: Int, _ count: Int, _ chunk: In
 
 /// Runs `body` on consecutive parts of 0..<count, in parallel when `work` (elements touched) is large
 /// enough to pay for waking a thread. Each index is handled by exactly one call.
-@inline(__always)
-func forEachPart(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+@inlinable @inline(__always)
+public func forEachPart(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
     let threads = Swift.min(count, kernelThreadCount < 2 || work < parallelThreshold ? 1 : kernelThreadCount)
     if threads <= 1 {
         body(0..<count)
@@ -45,7 +45,7 @@ func forEachPart(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
 
 /// How many chunks ``forEachChunk(_:_:)`` splits `count` elements into.
 @inlinable @inline(__always)
-func chunkCount(_ count: Int) -> Int { kernelThreadCount < 2 || count < parallelThreshold ? 1 : kernelThreadCount }
+public func chunkCount(_ count: Int) -> Int { kernelThreadCount < 2 || count < parallelThreshold ? 1 : kernelThreadCount }
 
 /// The OpenBLAS kernel in use (e.g. `SkylakeX`, `Haswell`), for benchmark reports.
 public var blasCoreName: String { String(cString: openblas_get_corename()) }

@@ -61,7 +61,7 @@ public enum BinaryOperation: Sendable, Equatable {
 extension UnaryFunction {
     /// f(x) for 16 lanes.
     @inlinable @inline(__always)
-    func forward<S: TensorScalar>(_ x: SIMD16<S>) -> SIMD16<S> {
+    public func forward<S: TensorScalar>(_ x: SIMD16<S>) -> SIMD16<S> {
         switch self {
         case .exp: return S.vectorExp(x)
         case .log: return S.vectorLog(x)
@@ -88,7 +88,7 @@ extension UnaryFunction {
 
     /// f′(x) for 16 lanes, from the input x or the output y = f(x), whichever is cheaper.
     @inlinable @inline(__always)
-    func derivative<S: TensorScalar>(input x: SIMD16<S>, output y: SIMD16<S>) -> SIMD16<S> {
+    public func derivative<S: TensorScalar>(input x: SIMD16<S>, output y: SIMD16<S>) -> SIMD16<S> {
         let one = SIMD16<S>(repeating: 1), zero = SIMD16<S>()
         switch self {
         case .exp: return y
@@ -114,7 +114,7 @@ extension UnaryFunction {
 
     /// x^p: repeated products for small whole p (exact, any sign of x), e^(p ln x) otherwise.
     @inlinable @inline(__always)
-    static func power<S: TensorScalar>(_ x: SIMD16<S>, _ p: S) -> SIMD16<S> {
+    public static func power<S: TensorScalar>(_ x: SIMD16<S>, _ p: S) -> SIMD16<S> {
         switch p {
         case 0: return SIMD16<S>(repeating: 1)
         case 1: return x
@@ -137,8 +137,9 @@ extension UnaryFunction {
 }
 
 extension BinaryOperation {
+    /// a ∘ b for 16 lanes.
     @inlinable @inline(__always)
-    func apply<S: TensorScalar>(_ a: SIMD16<S>, _ b: SIMD16<S>) -> SIMD16<S> {
+    public func apply<S: TensorScalar>(_ a: SIMD16<S>, _ b: SIMD16<S>) -> SIMD16<S> {
         switch self {
         case .add: return a + b
         case .subtract: return a - b
