@@ -5,7 +5,10 @@
 //   (a) 784-256-128-64-20 ReLU encoder, mirrored decoder to logits, sigmoid cross-entropy, Adam, batch 512
 //   (b) 784-128-64-12-3 ReLU encoder, mirrored decoder with tanh output, MSE, Adam, batch 128
 //   (c) VAE 784-400-(20, 20), decoder 20-400-784 to logits, batch 128
-// and model (a)'s step time against its GEMM-only bound. One JSON line per model follows the table.
+//   (d) the convolutional chapter's model: Conv(1→32, 3, s2, p1) ReLU Conv(32→64, 3, s2, p1) ReLU
+//       Linear(3136→20); Linear(20→3136) ReLU ConvT(64→32, 3, s2, p1, op1) ReLU ConvT(32→1, 3, s2, p1, op1)
+//       to logits, sigmoid cross-entropy, Adam, batch 128
+// and models (a) and (d) against their GEMM-only bounds. One JSON line per model follows the table.
 
 import Datasets
 import Foundation
@@ -16,7 +19,7 @@ let arguments = CommandLine.arguments
 let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
 let windows = arguments.firstIndex(of: "--windows").flatMap { Int(arguments[$0 + 1]) } ?? 5
 /// `--models a,c` runs only those models (for profiling one of them).
-let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c").split(separator: ",").map(String.init))
+let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c,d").split(separator: ",").map(String.init))
 let elementwiseThreads = arguments.firstIndex(of: "--elementwise-threads").flatMap { Int(arguments[$0 + 1]) }
 setThreadCount(threads, elementwise: elementwiseThreads)
 
@@ -51,6 +54,8 @@ func sgemmRate(m: Int, n: Int, k: Int) -> Double {
 struct Benchmark {
     let name: String
     let batchSize: Int
+    /// The shape of one batch: [batch, 784], or [batch, 1, 28, 28] for the convolutional model.
+    var inputShape: [Int] { name == "d" ? [batchSize, 1, 28, 28] : [batchSize, 784] }
     let step: (Tensor<Float>) -> Void
 }
 
@@ -59,7 +64,9 @@ let generator = SeededGenerator(seed: 0)
 let data = Tensor<Float>(randomUniform: [4096, 784], generator: generator)
 
 func throughput(_ benchmark: Benchmark) -> (samplesPerSecond: Double, secondsPerStep: Double) {
-    let batches = (0..<(4096 / benchmark.batchSize)).map { data.rows(($0 * benchmark.batchSize)..<(($0 + 1) * benchmark.batchSize)).detached() }
+    let batches = (0..<(4096 / benchmark.batchSize)).map {
+        data.rows(($0 * benchmark.batchSize)..<(($0 + 1) * benchmark.batchSize)).detached().reshaped(to: benchmark.inputShape)
+    }
     for batch in batches.prefix(5) { benchmark.step(batch) }  // warm-up: fills the buffer pool
     let stepsPerWindow = max(20, 40_000 / benchmark.batchSize)
     var stepTimes: [Double] = []
@@ -108,6 +115,27 @@ let modelC: Benchmark = {
     }
 }()
 
+/// The convolutional chapter's model.
+let modelD: Benchmark = {
+    let encoder = Sequential<Float>([
+        Conv2d(inChannels: 1, outChannels: 32, kernelSize: 3, stride: 2, padding: 1, generator: generator), Activation(.relu),
+        Conv2d(inChannels: 32, outChannels: 64, kernelSize: 3, stride: 2, padding: 1, generator: generator), Activation(.relu),
+        Flatten(), Linear(inputSize: 3136, outputSize: 20, generator: generator),
+    ])
+    let decoder = Sequential<Float>([
+        Linear(inputSize: 20, outputSize: 3136, generator: generator), Activation(.relu), Unflatten([64, 7, 7]),
+        ConvTranspose2d(inChannels: 64, outChannels: 32, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1, generator: generator),
+        Activation(.relu),
+        ConvTranspose2d(inChannels: 32, outChannels: 1, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1, generator: generator),
+    ])
+    var optimizer = Adam(parameters: encoder.parameters + decoder.parameters, learningRate: 1e-3)
+    return Benchmark(name: "d", batchSize: 128) { batch in
+        optimizer.zeroGradients()
+        sigmoidCrossEntropy(logits: decoder(encoder(batch)), labels: batch).backward()
+        optimizer.step()
+    }
+}()
+
 print("OpenBLAS kernel: \(blasCoreName), threads: \(blasThreadCount); element-wise kernels: \(kernelThreadCount) threads")
 let squareRate = sgemmRate(m: 1024, n: 1024, k: 1024)
 print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", squareRate))
@@ -117,20 +145,29 @@ print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", squareRate))
 let layerSizes = [784, 256, 128, 64, 20, 64, 128, 256, 784]
 let multiplyAdds = zip(layerSizes, layerSizes.dropFirst()).map { $0 * $1 }
 let flopsPerStepA = Double(2 * 512 * (3 * multiplyAdds.reduce(0, +) - multiplyAdds[0]))
+/// FLOPs of one step of model (d) as its GEMMs count them: per layer, the forward product
+/// (output channels × kernel taps × input channels × output positions), the same again for the weight
+/// gradient and for the input gradient, except the first layer's input gradient.
+let multiplyAddsD = [32 * 9 * 1 * 196, 64 * 9 * 32 * 49, 3136 * 20, 20 * 3136, 64 * 9 * 32 * 49, 32 * 9 * 1 * 196]
+let flopsPerStepD = Double(2 * 128 * (3 * multiplyAddsD.reduce(0, +) - multiplyAddsD[0]))
 
 print("")
 print("model  batch  samples/s  ms/step")
 var results: [(String, Double)] = []
-var stepTimeA = 0.0
-for benchmark in [modelA, modelB, modelC] where selectedModels.contains(benchmark.name) {
+var stepTimes: [String: Double] = [:]
+for benchmark in [modelA, modelB, modelC, modelD] where selectedModels.contains(benchmark.name) {
     let (rate, stepTime) = throughput(benchmark)
-    if benchmark.name == "a" { stepTimeA = stepTime }
+    stepTimes[benchmark.name] = stepTime
     results.append((benchmark.name, rate))
     print(String(format: "(%@)    %5d  %9.0f  %7.2f", benchmark.name, benchmark.batchSize, rate, stepTime * 1000))
 }
-let boundA = flopsPerStepA / (squareRate * 1e9)
-if stepTimeA > 0 { print(String(format: "\n(a) GEMM-only bound: %.2f ms/step (%.2f GFLOP at %.1f GFLOP/s); measured step is %.0f%% of the bound's speed",
-             boundA * 1000, flopsPerStepA / 1e9, squareRate, 100 * boundA / stepTimeA)) }
+print("")
+for (name, flops) in [("a", flopsPerStepA), ("d", flopsPerStepD)] {
+    guard let stepTime = stepTimes[name] else { continue }
+    let bound = flops / (squareRate * 1e9)
+    print(String(format: "(%@) GEMM-only bound: %.2f ms/step (%.2f GFLOP at %.1f GFLOP/s); measured step is %.0f%% of the bound's speed",
+                 name, bound * 1000, flops / 1e9, squareRate, 100 * bound / stepTime))
+}
 
 // MARK: data loading
 
