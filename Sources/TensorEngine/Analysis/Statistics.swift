@@ -1,7 +1,7 @@
 import Foundation
 
-// Statistics of scores and distributions: ROC AUC (anomaly detection) and the normal quantile
-// (grids of Gaussian quantiles for latent-space pictures).
+// Statistics of scores and distributions: ROC AUC (anomaly detection), the normal quantile (grids
+// of Gaussian quantiles for latent-space pictures) and the PSNR of a reconstruction.
 
 /// ROC AUC of scores where higher means "positive": the Mann–Whitney U statistic over n₊ n₋,
 /// i.e. the probability that a random positive outscores a random negative (ties count ½).
@@ -30,4 +30,11 @@ public func normalQuantile(_ p: Double) -> Double {
         if 0.5 * (1 + erf(middle / 2.0.squareRoot())) < p { low = middle } else { high = middle }
     }
     return (low + high) / 2
+}
+
+/// Peak signal-to-noise ratio in decibels of images with values in [0, 1]: PSNR = 10 log₁₀(1 / MSE),
+/// with MSE the mean squared error per pixel against the clean images.
+public func peakSignalToNoiseRatio(meanSquaredError: Double) -> Double {
+    precondition(meanSquaredError >= 0, "peakSignalToNoiseRatio: negative mean squared error \(meanSquaredError)")
+    return 10 * log10(1 / meanSquaredError)
 }

@@ -130,6 +130,23 @@ public final class Tensor<Scalar: TensorScalar> {
         return pointer[row * shape[1] + column]
     }
 
+    /// The planes of a tensor [..., height, width] as arrays of height·width values, in order (the
+    /// channels of feature maps, the kernels of a weight), for figures.
+    public var planes: [[Scalar]] {
+        precondition(shape.count >= 2, "planes: needs at least two axes, got shape \(describe(shape))")
+        let size = Swift.max(shape[shape.count - 2] * shape[shape.count - 1], 1)
+        return stride(from: 0, to: count, by: size).map { Array(UnsafeBufferPointer(start: pointer + $0, count: size)) }
+    }
+
+    /// The values as text, one line per run of the last axis, each value printed with `format`
+    /// (`"%5.2f"`): small worked examples in the book.
+    public func formatted(_ format: String) -> String {
+        let width = Swift.max(shape.last ?? 1, 1)
+        return stride(from: 0, to: count, by: width).map { start in
+            (start..<(start + width)).map { String(format: format, Double(pointer[$0])) }.joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+
     /// Whether every scalar is finite (no NaN, no ±∞).
     public var isFinite: Bool { Scalar.allFinite(pointer, count: count) }
 
