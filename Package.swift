@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "CPNG"]),
-        .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TensorEngine", "Figures"]),
+        .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TensorEngine", "Figures", "BookStitcher"]),
         .testTarget(name: "BookStitcherTests", dependencies: ["BookStitcher"]),
     ] + chapters.map { directory in
         .executableTarget(
