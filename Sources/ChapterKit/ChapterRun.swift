@@ -120,14 +120,13 @@ public final class ChapterRun: @unchecked Sendable {
     /// Writes metrics.json, moves every staged file into the output directory and prints a summary.
     public func finish() throws {
         let seconds = Date().timeIntervalSince(startTime)
-        if let (key, value) = metrics.first(where: { !$0.1.isFinite }) {
-            throw ChapterError("metric '\(key)' is \(value), which the book cannot quote; nothing written")
-        }
+        // metrics.json holds numbers only: a NaN or infinite value is left out (and said so below), so
+        // the book reports a placeholder it cannot fill instead of quoting "nan".
         let report = MetricsReport(
             chapter: name, seed: common.seed, epochs: epochsOfMainModel, quick: isQuick, dataset: common.dataset.rawValue,
             threads: common.threads, seconds: seconds,
             samplesPerSecond: trainingSeconds > 0 ? Double(trainedSamples) / trainingSeconds : 0,
-            metrics: metrics, texts: texts)
+            metrics: metrics.filter { $0.1.isFinite }, texts: texts)
         let figures = ((try? FileManager.default.subpathsOfDirectory(atPath: outputs.stagedURL("figures").path)) ?? [])
             .filter { $0.hasSuffix(".png") }.map { "figures/\($0)" }
         do {
@@ -141,7 +140,9 @@ public final class ChapterRun: @unchecked Sendable {
         let written = (figures + checkpoints + ["metrics.json"]).sorted()
         progress.printLine("")
         progress.printLine("\(command) finished in \(String(format: "%.1f", seconds)) s\(isQuick ? " (quick mode)" : "")")
-        for (key, value) in metrics { progress.printLine("  \(key) = \(formatMetric(value))") }
+        for (key, value) in metrics {
+            progress.printLine("  \(key) = \(formatMetric(value))" + (value.isFinite ? "" : " (not a number: left out of metrics.json)"))
+        }
         progress.printLine("wrote \(written.count) files to \(outputs.displayPath): \(written.joined(separator: ", "))")
     }
 
@@ -206,6 +207,7 @@ public func executeChapter<Options: ChapterOptions>(
 
 /// A number as the summary prints it.
 func formatMetric(_ value: Double) -> String {
+    guard value.isFinite else { return "\(value)" }
     if value == value.rounded() && Swift.abs(value) < 1e9 { return String(Int(value)) }
     return String(format: Swift.abs(value) >= 100 ? "%.2f" : "%.4g", value)
 }

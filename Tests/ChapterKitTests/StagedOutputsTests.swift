@@ -97,14 +97,17 @@ struct StagedOutputsTests {
         outputs.abandon()
     }
 
-    @Test func aNonFiniteMetricFailsTheRunAndWritesNothing() throws {
+    @Test func aNonFiniteMetricIsLeftOutOfMetricsJSON() throws {
         let directory = temporaryDirectory()
         let status = executeChapter("test", options: TestOptions.self, arguments: ["--output", directory.path]) { _, run in
             run.record("fine", 1)
-            run.record("broken", .nan)
+            run.record("undefined", .nan)
+            run.record("unbounded", .infinity)
         }
-        #expect(status == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        #expect(status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("metrics.json"))) as? [String: Any]
+        #expect((json?["metrics"] as? [String: Double]) == ["fine": 1])
+        #expect(formatMetric(.nan) == "nan")
     }
 
     @Test func interruptMessagesSayWhatStoppedAndWhatIsKept() {
