@@ -42,22 +42,21 @@ public enum CommandCheck {
     private static func allCommands(inMarkdown markdown: String, path: String) -> [ProseCommand] {
         var found: [ProseCommand] = []
         var prose: [Character] = [], proseLines: [Int] = []  // text outside fences, and each character's line
-        var fence: String?
+        var fences = FenceTracker()
         for (index, line) in markdown.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if let open = fence {
-                if trimmed.hasPrefix(open) && trimmed.allSatisfy({ $0 == open.first }) { fence = nil; continue }
-                var command = trimmed
+            switch fences.classify(String(line)) {
+            case .opening, .closing:
+                continue
+            case .insideFence:
+                var command = line.trimmingCharacters(in: .whitespaces)
                 if command.hasPrefix("$ ") { command.removeFirst(2) }
                 if command.hasPrefix("swift run") {
                     found.append(ProseCommand(path: path, line: number, text: withoutComment(command)))
                 }
                 continue
-            }
-            if let marker = ["```", "~~~"].first(where: { trimmed.hasPrefix($0) }) {
-                fence = String(trimmed.prefix { $0 == marker.first })
-                continue
+            case .prose:
+                break
             }
             for character in line + "\n" {
                 prose.append(character)

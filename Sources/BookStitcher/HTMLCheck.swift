@@ -5,19 +5,13 @@ public enum HTMLCheck {
     /// The display formulas of a Markdown page: `$$…$$` pairs and fenced `math` blocks outside code.
     public static func displayFormulaCount(inMarkdown markdown: String) -> Int {
         var count = 0, dollars = 0
-        var fence: String?
+        var fences = FenceTracker()
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if let open = fence {
-                if trimmed.hasPrefix(open) && trimmed.allSatisfy({ $0 == open.first }) { fence = nil }
-                continue
+            switch fences.classify(String(line)) {
+            case .opening(let info): if info == "math" { count += 1 }
+            case .closing, .insideFence: break
+            case .prose: dollars += line.components(separatedBy: "$$").count - 1
             }
-            if let marker = ["```", "~~~"].first(where: { trimmed.hasPrefix($0) }) {
-                fence = String(trimmed.prefix { $0 == marker.first })
-                if trimmed.dropFirst(fence!.count).trimmingCharacters(in: .whitespaces) == "math" { count += 1 }
-                continue
-            }
-            dollars += line.components(separatedBy: "$$").count - 1
         }
         return count + dollars / 2
     }

@@ -28,27 +28,26 @@ enum HTMLPreparation {
     /// `markdown` (the page named `page`), ready for pandoc; `pages` are all the book's pages.
     static func prepare(_ markdown: String, page: String, pages: [String]) -> String {
         var output = ["<a id=\"\(anchor(page: page))\"></a>", ""]
-        var fence: String?
+        var fences = FenceTracker()
         var slugCounts: [String: Int] = [:]
         var mathBlock = false
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if let open = fence {
-                if trimmed.hasPrefix(open) && trimmed.allSatisfy({ $0 == open.first }) {
-                    fence = nil
-                    output.append(mathBlock ? "$$" : line)
-                    mathBlock = false
-                } else {
-                    output.append(line)
-                }
-                continue
-            }
-            if let marker = ["```", "~~~"].first(where: { trimmed.hasPrefix($0) }) {
-                fence = String(trimmed.prefix { $0 == marker.first })
-                mathBlock = trimmed.dropFirst(fence!.count).trimmingCharacters(in: .whitespaces) == "math"
+            switch fences.classify(line) {
+            case .opening(let info):
+                mathBlock = info == "math"
                 output.append(mathBlock ? "$$" : line)
                 continue
+            case .closing:
+                output.append(mathBlock ? "$$" : line)
+                mathBlock = false
+                continue
+            case .insideFence:
+                output.append(line)
+                continue
+            case .prose:
+                break
             }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             if let level = headingLevel(trimmed) {
                 let base = slug(String(trimmed.dropFirst(level)).trimmingCharacters(in: .whitespaces))
                 let count = slugCounts[base, default: 0]

@@ -17,10 +17,10 @@ struct ProgressSnapshot {
 }
 
 /// The bar line for a terminal `width` columns wide: fields are shortened or dropped, least useful
-/// first, until the line fits in `width - 1` columns, so it never wraps (a wrapped line would leave
-/// its first row behind at every redraw).
+/// first, until the line fits in `width - 3` columns, so it never wraps (a wrapped line would leave
+/// its first row behind at every redraw), not even when the terminal echoes `^C` after it.
 func progressLine(_ snapshot: ProgressSnapshot, width: Int) -> String {
-    let limit = max(width - 1, 1)
+    let limit = max(width - 3, 1)
     let percent = "\(100 * snapshot.done / max(snapshot.total, 1))%"
     let eta = snapshot.remainingSeconds.map { "ETA \(formatDuration($0))" }
     func bar(_ width: Int) -> String {
