@@ -7,7 +7,7 @@ import TensorEngine
 /// Outputs are written into a staging folder inside the output directory and moved into place only
 /// when the chapter finishes (see ``StagedOutputs`` for what is replaced), so a run that fails (bad
 /// data, diverged training) or is interrupted leaves the previous run's files untouched.
-public final class ChapterRun: @unchecked Sendable {
+public final class ChapterRun {
     /// The chapter's short name (`basic`, `vae`, …).
     public let name: String
     /// The command name (`chapter-basic`, …).
@@ -170,6 +170,8 @@ public func runChapter<Options: ChapterOptions>(
 
 /// ``runChapter(_:options:arguments:_:)`` without exiting: returns the exit status (0 success,
 /// 1 failure while running, 64 bad command line) after printing help or the one-line error.
+/// (Ctrl-C and SIGTERM are handled only under ``runChapter(_:options:arguments:_:)``, which exits
+/// with 130 or 143 after removing the staging folder.)
 public func executeChapter<Options: ChapterOptions>(
     _ name: String, options type: Options.Type, arguments: [String], _ body: (Options, ChapterRun) throws -> Void
 ) -> Int32 {
