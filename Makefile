@@ -7,14 +7,24 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 CHAPTERS := $(shell sed -n 's/.*"short": *"\([a-z]*\)".*/\1/p' Chapters/book.json)
-SYSTEM_PACKAGES := libopenblas-dev libpng-dev libcairo2-dev fonts-dejavu-core zlib1g-dev dataset-fashion-mnist wordnet-base
+# The Debian packages, from the one list in .ci/packages (name, then group).
+PACKAGE_LIST := .ci/packages
+SYSTEM_PACKAGES := $(shell awk '!/^\#/ && NF && $$2 != "html" { print $$1 }' $(PACKAGE_LIST))
+HTML_PACKAGES := $(shell awk '!/^\#/ && $$2 == "html" { print $$1 }' $(PACKAGE_LIST))
 RELEASE := .build/release
 DEBUG := .build/debug
 RUNS := runs
-# Rerun a chapter when any of these change (plus the chapter's own folder and its flags).
-LIBRARY_INPUTS := Package.swift $(shell find Sources -name '*.swift' | sort)
+# Rerun a chapter when any of these change (plus the chapter's own folder and its flags): the
+# targets a chapter executable depends on in Package.swift, not the stitcher, the benchmark or the tools.
+CHAPTER_LIBRARIES := CBLAS CZlib CPNG CCairo TensorEngine Datasets Figures ChapterKit
+LIBRARY_INPUTS := Package.swift $(shell find $(addprefix Sources/,$(CHAPTER_LIBRARIES)) -type f | sort)
 
-.PHONY: help setup setup-if-needed build book test bench data clean html $(addprefix chapter-,$(CHAPTERS))
+# `swift build` with its progress lines hidden; a failed build stops make with the compiler's messages
+# (pipefail passes on swift build's status; grep's own "no lines" status is not a failure).
+swift_build = swift build $(1) 2>&1 | { grep -v '^\[' || true; }
+
+.PHONY: help setup setup-html setup-if-needed build book stitch test check-build-failure bench data clean html \
+	$(addprefix chapter-,$(CHAPTERS)) $(addprefix run-chapter-,$(CHAPTERS))
 
 help:
 	@echo "make book     run every chapter whose inputs changed (release build) and stitch book/"
@@ -22,29 +32,37 @@ help:
 	@echo "make chapter-<name>   run one chapter ($(CHAPTERS)) and restitch the book"
 	@echo "make bench    engine speed (sgemm, samples/s of three reference models, data loading)"
 	@echo "make data     download MNIST and Fashion-MNIST into ./data (networked machines only)"
-	@echo "make html     the book as one HTML page (needs pandoc)"
+	@echo "make html     the book as one HTML page (needs pandoc; make setup-html installs it)"
 	@echo "make setup    install the system packages ($(SYSTEM_PACKAGES))"
+	@echo "make setup-html   install what make html and its check need ($(HTML_PACKAGES))"
 	@echo "make clean    remove build products and runs"
 
-# Installs only what is missing: as root directly, otherwise through sudo.
-setup:
-	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+# Installs only what is missing of the packages $(1): as root directly, otherwise through sudo.
+define install_packages
+	@missing=""; for package in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
-	if [ -z "$$missing" ]; then echo "setup: all system packages are installed"; exit 0; fi; \
+	if [ -z "$$missing" ]; then echo "setup: all of $(strip $(1)) are installed"; exit 0; fi; \
 	echo "setup: installing$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing
+endef
+
+setup:
+	$(call install_packages,$(SYSTEM_PACKAGES))
+
+setup-html:
+	$(call install_packages,$(HTML_PACKAGES))
 
 setup-if-needed: setup
 
 build: setup-if-needed
-	swift build -c release
+	$(call swift_build,-c release)
 
 # One chapter: rerun when the hash of its inputs changed, then restitch.
 define chapter_rule
 chapter-$(1): setup-if-needed
-	@swift build -c release --product chapter-$(1) 2>&1 | grep -v '^\[' || true
+	@$$(call swift_build,-c release --product chapter-$(1))
 	@$$(MAKE) --no-print-directory run-chapter-$(1)
 	@$$(MAKE) --no-print-directory stitch
 
@@ -64,17 +82,19 @@ book: build
 	@$(MAKE) --no-print-directory stitch
 
 stitch:
-	@swift build -c release --product book 2>&1 | grep -v '^\[' || true
+	@$(call swift_build,-c release --product book)
 	$(RELEASE)/book --chapters Chapters --runs $(RUNS) --output book
 
 html:
-	@swift build -c release --product book 2>&1 | grep -v '^\[' || true
+	@$(call swift_build,-c release --product book)
 	$(RELEASE)/book html --book book --output book.html
 
-# Unit tests, then every chapter in --quick mode and a quick book, all into a temporary directory.
+# Unit tests, then every chapter in --quick mode and a quick book, all into a temporary directory;
+# then every `swift run …` command of the prose, run with --quick (two at a time, one BLAS thread
+# each); then, when pandoc and Chromium are installed, the quick book as HTML checked in Chromium.
 # The debug build compiles the numeric code with -O, so quick chapters run at near release speed.
-test: setup-if-needed
-	swift build --build-tests
+test: setup-if-needed check-build-failure
+	@$(call swift_build,--build-tests)
 	swift test --skip-build
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
 	for chapter in $(CHAPTERS); do \
@@ -86,14 +106,41 @@ test: setup-if-needed
 	echo "== book (quick)"; \
 	$(DEBUG)/book --chapters Chapters --runs "$$scratch/runs" --output "$$scratch/book" --quick; \
 	if grep -rn '{{' "$$scratch/book"/*.md; then echo "unresolved directives in the quick book"; exit 1; fi; \
+	echo "== every swift run command in the chapters and the README, with --quick"; \
+	$(DEBUG)/book check-commands --binaries $(DEBUG) --scratch "$$scratch/commands" --jobs 2 Chapters/*/chapter.md README.md; \
+	if command -v pandoc >/dev/null && { command -v chromium >/dev/null || command -v chromium-browser >/dev/null; }; then \
+	  echo "== the quick book as HTML, in headless Chromium"; \
+	  $(DEBUG)/book html --book "$$scratch/book" --output "$$scratch/book.html"; \
+	  $(DEBUG)/book check-html --book "$$scratch/book" --html "$$scratch/book.html"; \
+	else \
+	  echo "== HTML check skipped: pandoc and chromium are not both installed (make setup-html)"; \
+	fi; \
 	echo "make test: all passed"
 
+# A failed build must stop make with the compiler's message, before an old binary runs: with a
+# stand-in `swift` that fails and stand-in binaries that would announce themselves, each target must
+# fail, show the message and run nothing.
+check-build-failure:
+	@fake=$$(mktemp -d); trap 'rm -rf "$$fake"' EXIT; \
+	printf '#!/bin/sh\necho "Sources/X/Y.swift:1:1: error: simulated compiler error" >&2\nexit 1\n' > "$$fake/swift"; \
+	for binary in book chapter-vae; do printf '#!/bin/sh\necho "old binary ran"\n' > "$$fake/$$binary"; done; \
+	chmod +x "$$fake"/*; \
+	for target in stitch html chapter-vae; do \
+	  if output=$$(PATH="$$fake:$$PATH" $(MAKE) --no-print-directory $$target RELEASE="$$fake" RUNS="$$fake/runs" 2>&1); then \
+	    echo "check-build-failure: make $$target succeeded after a failed build"; exit 1; \
+	  fi; \
+	  if ! grep -q "simulated compiler error" <<< "$$output" || grep -q "old binary ran" <<< "$$output"; then \
+	    echo "check-build-failure: make $$target hid the compiler's message or ran an old binary:"; echo "$$output"; exit 1; \
+	  fi; \
+	done; \
+	echo "check-build-failure: a failed build stops make stitch, html and chapter-vae with the compiler's message"
+
 bench: setup-if-needed
-	swift build -c release --product bench
+	@$(call swift_build,-c release --product bench)
 	$(RELEASE)/bench
 
 data:
-	swift build -c release --product download-data
+	@$(call swift_build,-c release --product download-data)
 	$(RELEASE)/download-data data
 
 clean:

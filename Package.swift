@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"], exclude: ["References"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "CPNG"]),
-        .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TensorEngine", "Figures"]),
+        .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TensorEngine", "Figures", "BookStitcher"]),
         .testTarget(name: "BookStitcherTests", dependencies: ["BookStitcher"]),
     ] + chapters.map { directory in
         .executableTarget(

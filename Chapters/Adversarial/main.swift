@@ -21,6 +21,8 @@ enum PriorKind: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct Options: ChapterOptions {
+    static let summary = "Chapter 5: the adversarial autoencoder; a discriminator shapes the codes."
+    static let defaultEpochs = 8
     @OptionGroup var common: CommonOptions
     @Option(help: "Prior p(z) the codes are pushed towards: gaussian or mixture (10 Gaussians on a circle).")
     var prior: PriorKind = .gaussian
@@ -107,7 +109,7 @@ final class AdversarialAutoencoder {
 runChapter("adversarial", options: Options.self) { options, run in
     // MARK: Data
     let (train, test, classNames) = try run.loadImages()
-    let epochs = run.epochs(full: 8)
+    let epochs = run.epochs()
     let prior = Prior(kind: options.prior, codeSize: options.codeSize)
     let batchSize = 100
 

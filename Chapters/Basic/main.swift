@@ -14,6 +14,8 @@ import TensorEngine
 
 // ANCHOR: options
 struct Options: ChapterOptions {
+    static let summary = "Chapter 1: a basic autoencoder; code size, PCA, retrieval, anomalies."
+    static let defaultEpochs = 20
     @OptionGroup var common: CommonOptions
     @Option(help: "Code size of the main model.") var codeSize = 20
     @Option(help: "Reconstruction loss of the main model: bce or mse.") var loss = "bce"
@@ -22,7 +24,7 @@ struct Options: ChapterOptions {
     func check() throws {
         try require(codeSize >= 1 && codeSize <= 784, "--code-size must be between 1 and 784, got \(codeSize)")
         try require(loss == "bce" || loss == "mse", "--loss must be bce or mse, got \(loss)")
-        try require((0...9).contains(heldOutClass), "--held-out-class must be between 0 and 9, got \(heldOutClass)")
+        try requireInRange(heldOutClass, 0...9, flag: "--held-out-class")
     }
 }
 // ANCHOR_END: options
@@ -70,7 +72,7 @@ runChapter("basic", options: Options.self) { options, run in
     // ANCHOR: train
     let model = makeAutoencoder(codeSize: options.codeSize, activations: !options.withoutActivations, generator: run.generator)
     var optimizer = Adam(parameters: model.parameters, learningRate: 1e-3)
-    let epochs = run.epochs(full: 20)
+    let epochs = run.epochs()
     var snapshots: [(epoch: Int, images: [[Float]])] = []
     let history = try run.train("autoencoder", epochs: epochs, data: train, batchSize: 512) { batch in
         optimizer.zeroGradients()

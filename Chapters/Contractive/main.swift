@@ -14,6 +14,8 @@ import TensorEngine
 // MARK: - Configuration
 
 struct Options: ChapterOptions {
+    static let summary = "Chapter 4: the contractive autoencoder penalises its encoder's Jacobian."
+    static let defaultEpochs = 8
     @OptionGroup var common: CommonOptions
     @Option(help: "Weight λ of the contractive penalty (per image, beside the per-image BCE summed over pixels).")
     var lambda = 0.5
@@ -90,7 +92,7 @@ func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(value
 
 runChapter("contractive", options: Options.self) { options, run in
     let (train, test, classNames) = try run.loadImages()
-    let pixels = train.featureCount, epochs = run.epochs(full: 8)
+    let pixels = train.featureCount, epochs = run.epochs()
     let noise = Float(options.noise), lambda = Float(options.lambda)
 
     // ANCHOR: training

@@ -22,6 +22,8 @@ enum CurveKind: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct Options: ChapterOptions {
+    static let summary = "Chapter 3: denoising autoencoders: corrupt the input, rebuild it."
+    static let defaultEpochs = 5
     @OptionGroup var common: CommonOptions
     @Option(help: "Corruption the denoising autoencoder trains on: gaussian or masking.") var noise = NoiseKind.gaussian
     @Option(help: "Standard deviation of the additive Gaussian noise (pixels in [0, 1]).") var sigma = 0.5
@@ -87,7 +89,7 @@ runChapter("denoising", options: Options.self) { options, run in
     let plain = makeAutoencoder(codeSize: options.codeSize, generator: run.generator)
     let denoising = makeAutoencoder(codeSize: options.codeSize, generator: run.generator)
     let dropout = makeAutoencoder(codeSize: options.codeSize, dropout: options.dropout, generator: run.generator)
-    let epochs = run.epochs(full: 5)
+    let epochs = run.epochs()
     let cleanTest = test.matrix, noisyTest = training(cleanTest, generator: run.generator)
 
     /// One model's training: `corrupt` makes its input from the clean batch; the target is always

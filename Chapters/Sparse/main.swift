@@ -15,6 +15,8 @@ import TensorEngine
 
 // ANCHOR: options
 struct Options: ChapterOptions {
+    static let summary = "Chapter 2: sparse autoencoders, a bottleneck made by a penalty."
+    static let defaultEpochs = 5
     @OptionGroup var common: CommonOptions
     @Option(help: "Target mean activation ρ of every hidden unit, in (0, 1).") var rho = 0.05
     @Option(help: "Weight β of the KL sparsity penalty (> 0).") var beta = 3.0
@@ -93,7 +95,7 @@ enum Sparsity {
 runChapter("sparse", options: Options.self) { options, run in
     // MARK: Data
     let (train, test, _) = try run.loadImages()
-    let epochs = run.epochs(full: 5)
+    let epochs = run.epochs()
 
     // MARK: Training
     // ANCHOR: training

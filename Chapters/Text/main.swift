@@ -20,6 +20,8 @@ enum InputScaling: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct Options: ChapterOptions {
+    static let summary = "Chapter 7: a bag-of-words autoencoder maps and retrieves documents."
+    static let defaultEpochs = 10
     @OptionGroup var common: CommonOptions
     @Option(help: "Folder with one sub-folder of .txt files per topic (default: WordNet noun glosses from /usr/share/wordnet/data.noun, 8 topics). The common --dataset and --data flags do not apply to this chapter.")
     var corpus: String?
@@ -135,7 +137,7 @@ runChapter("text", options: Options.self) { options, run in
     })
 
     // MARK: Training
-    let epochs = run.epochs(full: 10)
+    let epochs = run.epochs()
     // ANCHOR: training
     func trainAutoencoder(codeSize: Int, name: String) throws -> Autoencoder {
         let model = makeBagOfWordsAutoencoder(vocabularySize: vocabularySize, hiddenSizes: options.hiddenLayerSizes,

@@ -12,6 +12,8 @@ import TensorEngine
 
 // ANCHOR: options
 struct Options: ChapterOptions {
+    static let summary = "Chapter 6: the variational autoencoder, its ELBO, β and latent space."
+    static let defaultEpochs = 10
     @OptionGroup var common: CommonOptions
     @Option(help: "Weight β of the KL term (β-VAE); 1 is the plain VAE.") var beta = 1.0
     @Option(help: "Latent units of the main model.") var latentSize = 20
@@ -21,7 +23,8 @@ struct Options: ChapterOptions {
     func check() throws {
         try require(beta > 0 && beta.isFinite, "--beta must be a positive number, got \(beta)")
         try require(latentSize >= 1, "--latent-size must be at least 1, got \(latentSize)")
-        try require((0...9).contains(fromClass) && (0...9).contains(toClass), "--from-class and --to-class must lie in 0...9")
+        try requireInRange(fromClass, 0...9, flag: "--from-class")
+        try requireInRange(toClass, 0...9, flag: "--to-class")
     }
 }
 // ANCHOR_END: options
@@ -131,7 +134,7 @@ runChapter("vae", options: Options.self) { options, run in
     let (train, test, classNames) = try run.loadImages()
 
     // Main model: the configuration of pytorch/examples.
-    let (model, history) = try trainVAE("vae", latentSize: options.latentSize, epochs: run.epochs(full: 10),
+    let (model, history) = try trainVAE("vae", latentSize: options.latentSize, epochs: run.epochs(),
                                         options: options, train: train, test: test, run: run)
     let final = evaluate(model, on: test, mse: options.mse, generator: run.generator)
     run.record("test_loss", final.reconstruction + options.beta * final.divergence)

@@ -26,9 +26,9 @@ enum PageTemplates {
             "Every listing, number and figure in this book comes from the chapter programs in this repository, as they last ran:",
             "",
             "```sh",
-            "make book              # run every chapter in full and stitch this book",
-            "make test              # run the test suite",
-            "swift run chapter-vae  # run one chapter on its own; its outputs land in runs/vae/",
+            "make book                           # run every chapter in full and stitch this book",
+            "make test                           # run the test suite",
+            "swift run -c release chapter-vae    # run one chapter on its own; its outputs land in runs/vae/",
             "```",
             "",
             "## Contents",
@@ -65,7 +65,7 @@ enum PageTemplates {
         if let seconds = run.fields["seconds"]?.numericValue { details.append(String(format: "%.0f s", seconds)) }
         details.append("Swift \(text("swift_version"))")
         details.append(run.isQuick ? "quick (smoke) run" : "full run")
-        return "*Numbers and figures from `swift run \(chapter.entry.executableName)`: \(details.joined(separator: ", ")).*"
+        return "*Numbers and figures from `\(CommandCheck.convention) \(chapter.entry.executableName)`: \(details.joined(separator: ", ")).*"
     }
 
     /// A chapter page.

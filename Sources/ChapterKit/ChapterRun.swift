@@ -5,8 +5,8 @@ import TensorEngine
 /// One run of a chapter: its options, its random generator, its outputs and its numbers.
 ///
 /// Outputs are written into a staging folder inside the output directory and moved into place only
-/// when the chapter finishes, so a run that fails (bad data, diverged training) leaves the previous
-/// run's figures, checkpoints and metrics untouched.
+/// when the chapter finishes (see ``StagedOutputs`` for what is replaced), so a run that fails (bad
+/// data, diverged training) or is interrupted leaves the previous run's files untouched.
 public final class ChapterRun {
     /// The chapter's short name (`basic`, `vae`, …).
     public let name: String
@@ -19,46 +19,38 @@ public final class ChapterRun {
     /// Whether this is a `--quick` smoke run.
     public var isQuick: Bool { common.quick }
     /// The final output directory.
-    public let outputDirectory: URL
-    /// Where this run's files are staged until ``finish()``.
-    let stagingDirectory: URL
+    public var outputDirectory: URL { outputs.directory }
+    /// The output and staging folders.
+    let outputs: StagedOutputs
+    /// Epochs of the main model in a full run (the chapter's ``ChapterOptions/defaultEpochs``).
+    let defaultEpochs: Int
 
     var metrics: [(String, Double)] = []
     var texts: [(String, String)] = []
-    var written: [String] = []
+    var checkpoints: Set<String> = []
     var epochsOfMainModel = 0
     var trainedSamples = 0
     var trainingSeconds = 0.0
     let startTime = Date()
-    let progress = ProgressReporter()
+    let progress: ProgressReporter
 
-    init(name: String, command: String, common: CommonOptions) throws {
+    init(name: String, command: String, common: CommonOptions, defaultEpochs: Int, progress: ProgressReporter = ProgressReporter()) throws {
         self.name = name
         self.command = command
         self.common = common
+        self.defaultEpochs = defaultEpochs
+        self.progress = progress
         generator = SeededGenerator(seed: common.seed)
         setThreadCount(common.threads)
-        outputDirectory = URL(fileURLWithPath: common.output ?? "runs/\(name)", isDirectory: true).standardizedFileURL
-        stagingDirectory = outputDirectory.appendingPathComponent(".staging-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
-        do {
-            try FileManager.default.createDirectory(at: stagingDirectory.appendingPathComponent("figures"), withIntermediateDirectories: true)
-        } catch {
-            throw ChapterError("cannot create output directory \(outputDirectory.path): \(describeFileError(error))")
-        }
-        // Probe that the directory is really writable (permissions are checked on create, not mkdir -p).
-        let probe = stagingDirectory.appendingPathComponent(".probe")
-        guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else {
-            throw ChapterError("cannot write into output directory \(outputDirectory.path): Permission denied")
-        }
-        try? FileManager.default.removeItem(at: probe)
+        outputs = try StagedOutputs(path: common.output ?? "runs/\(name)")
     }
 
     // MARK: Configuration
 
-    /// The epochs to train the main model: `--epochs` if given, else `quick` for smoke runs and `full`
-    /// otherwise. Recorded in metrics.json.
-    public func epochs(full: Int, quick: Int = 1) -> Int {
-        let epochs = common.epochs ?? (isQuick ? quick : full)
+    /// The epochs to train the main model: `--epochs` if given, else `quick` for smoke runs and the
+    /// chapter's ``ChapterOptions/defaultEpochs`` otherwise. Recorded in metrics.json.
+    public func epochs(quick: Int = 1) -> Int {
+        let epochs = common.epochs ?? (isQuick ? quick : defaultEpochs)
         epochsOfMainModel = epochs
         return epochs
     }
@@ -90,8 +82,9 @@ public final class ChapterRun {
 
     /// Where to write figure `name` (a PNG under `figures/`), staged until ``finish()``.
     public func figure(_ name: String) -> URL {
-        written.append("figures/\(name).png")
-        return stagingDirectory.appendingPathComponent("figures/\(name).png")
+        let url = outputs.stagedURL("figures/\(name).png")
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return url
     }
 
     /// Records a number the book quotes (`{{metric:name}}`).
@@ -112,11 +105,11 @@ public final class ChapterRun {
             "architecture": architecture, "chapter": self.name, "seed": String(common.seed), "format": "pt",
         ])
         do {
-            try checkpoint.write(to: stagingDirectory.appendingPathComponent("\(name).safetensors"))
+            try checkpoint.write(to: outputs.stagedURL("\(name).safetensors"))
         } catch let error as CheckpointError {
             throw ChapterError(error.description)
         }
-        written.append("\(name).safetensors")
+        checkpoints.insert("\(name).safetensors")
     }
 
     /// Prints a line (above the progress bar on a terminal).
@@ -127,38 +120,35 @@ public final class ChapterRun {
     /// Writes metrics.json, moves every staged file into the output directory and prints a summary.
     public func finish() throws {
         let seconds = Date().timeIntervalSince(startTime)
+        // metrics.json holds numbers only: a NaN or infinite value is left out (and said so below), so
+        // the book reports a placeholder it cannot fill instead of quoting "nan".
         let report = MetricsReport(
             chapter: name, seed: common.seed, epochs: epochsOfMainModel, quick: isQuick, dataset: common.dataset.rawValue,
             threads: common.threads, seconds: seconds,
             samplesPerSecond: trainingSeconds > 0 ? Double(trainedSamples) / trainingSeconds : 0,
-            metrics: metrics, texts: texts)
+            metrics: metrics.filter { $0.1.isFinite }, texts: texts)
+        let figures = ((try? FileManager.default.subpathsOfDirectory(atPath: outputs.stagedURL("figures").path)) ?? [])
+            .filter { $0.hasSuffix(".png") }.map { "figures/\($0)" }
         do {
-            try report.json().write(to: stagingDirectory.appendingPathComponent("metrics.json"), options: .atomic)
-            written.append("metrics.json")
-            let manager = FileManager.default
-            for path in Set(written) {
-                let destination = outputDirectory.appendingPathComponent(path)
-                try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                // rename(2) replaces the old file atomically.
-                guard Foundation.rename(stagingDirectory.appendingPathComponent(path).path, destination.path) == 0 else {
-                    throw ChapterError("cannot move \(path) into \(outputDirectory.path): \(String(cString: strerror(errno)))")
-                }
-            }
-            try? manager.removeItem(at: stagingDirectory)
+            try report.json().write(to: outputs.stagedURL("metrics.json"), options: .atomic)
+            try Interruption.deferringSignals { try outputs.commit(checkpoints: checkpoints) }
         } catch let error as ChapterError {
             throw error
         } catch {
-            throw ChapterError("cannot write outputs into \(outputDirectory.path): \(describeFileError(error))")
+            throw ChapterError("cannot write outputs into \(outputs.displayPath): \(describeFileError(error))")
         }
+        let written = (figures + checkpoints + ["metrics.json"]).sorted()
         progress.printLine("")
         progress.printLine("\(command) finished in \(String(format: "%.1f", seconds)) s\(isQuick ? " (quick mode)" : "")")
-        for (key, value) in metrics { progress.printLine("  \(key) = \(formatMetric(value))") }
-        progress.printLine("wrote \(written.count) files to \(outputDirectory.path): \(Set(written).sorted().joined(separator: ", "))")
+        for (key, value) in metrics {
+            progress.printLine("  \(key) = \(formatMetric(value))" + (value.isFinite ? "" : " (not a number: left out of metrics.json)"))
+        }
+        progress.printLine("wrote \(written.count) files to \(outputs.displayPath): \(written.joined(separator: ", "))")
     }
 
     /// Removes the staging folder after a failure, leaving the previous outputs as they were.
     func abandon() {
-        try? FileManager.default.removeItem(at: stagingDirectory)
+        outputs.abandon()
     }
 }
 
@@ -174,11 +164,14 @@ public func runChapter<Options: ChapterOptions>(
     _ body: (Options, ChapterRun) throws -> Void
 ) -> Never {
     setvbuf(stdout, nil, _IOLBF, 0)
+    Interruption.install(command: "chapter-\(name)")
     exit(executeChapter(name, options: type, arguments: arguments, body))
 }
 
 /// ``runChapter(_:options:arguments:_:)`` without exiting: returns the exit status (0 success,
 /// 1 failure while running, 64 bad command line) after printing help or the one-line error.
+/// (Ctrl-C and SIGTERM are handled only under ``runChapter(_:options:arguments:_:)``, which exits
+/// with 130 or 143 after removing the staging folder.)
 public func executeChapter<Options: ChapterOptions>(
     _ name: String, options type: Options.Type, arguments: [String], _ body: (Options, ChapterRun) throws -> Void
 ) -> Int32 {
@@ -195,11 +188,13 @@ public func executeChapter<Options: ChapterOptions>(
     }
     let run: ChapterRun
     do {
-        run = try ChapterRun(name: name, command: command, common: options.common)
+        run = try ChapterRun(name: name, command: command, common: options.common, defaultEpochs: Options.defaultEpochs)
     } catch {
         printError(command: command, "\(error)")
         return 1
     }
+    Interruption.setActiveRun(run)
+    defer { Interruption.setActiveRun(nil) }
     do {
         try body(options, run)
         try run.finish()
@@ -214,6 +209,7 @@ public func executeChapter<Options: ChapterOptions>(
 
 /// A number as the summary prints it.
 func formatMetric(_ value: Double) -> String {
+    guard value.isFinite else { return "\(value)" }
     if value == value.rounded() && Swift.abs(value) < 1e9 { return String(Int(value)) }
     return String(format: Swift.abs(value) >= 100 ? "%.2f" : "%.4g", value)
 }

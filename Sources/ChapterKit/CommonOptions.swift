@@ -7,8 +7,13 @@ extension ImageDatasetKind: ExpressibleByArgument {}
 /// The flags every chapter accepts. A chapter's options struct includes them with
 /// `@OptionGroup var common: CommonOptions` and adds its own beside them.
 public struct CommonOptions: ParsableArguments {
+    /// The default epoch count that `--help` shows: set from ``ChapterOptions/defaultEpochs`` while
+    /// the command line is parsed, because the flag is declared once for every chapter.
+    @TaskLocal static var chapterDefaultEpochs: Int?
+
     /// Training epochs of the chapter's main model (each chapter has its own default).
-    @Option(help: "Training epochs of the main model (default: the chapter's own; 1 with --quick).")
+    @Option(help: ArgumentHelp(
+        "Training epochs of the main model (default: \(CommonOptions.chapterDefaultEpochs.map(String.init) ?? "the chapter's own"); 1 with --quick)."))
     public var epochs: Int?
 
     /// The seed of the one random generator of the run.
@@ -45,8 +50,22 @@ public struct CommonOptions: ParsableArguments {
     }
 }
 
-/// A chapter's options: its own flags plus the common ones.
+/// A chapter's options: its own flags plus the common ones, and the two facts `--help` opens with.
+///
+/// ```
+/// struct Options: ChapterOptions {
+///     static let summary = "The variational autoencoder: ..."
+///     static let defaultEpochs = 10
+///     @OptionGroup var common: CommonOptions
+///     ...
+/// }
+/// ```
 public protocol ChapterOptions: ParsableArguments {
+    /// One line that says what the chapter does; the first line of `--help`.
+    static var summary: String { get }
+    /// Epochs of the chapter's main model in a full run: shown by `--help`, returned by
+    /// ``ChapterRun/epochs(quick:)`` unless `--epochs` or `--quick` says otherwise.
+    static var defaultEpochs: Int { get }
     /// The common flags (`@OptionGroup var common: CommonOptions`).
     var common: CommonOptions { get }
     /// Refuses out-of-range values with one line (throw ``ChapterError`` via ``require(_:_:)``).
@@ -77,39 +96,7 @@ public func requireProbability(_ value: Double, flag: String) throws {
     try require(value > 0 && value < 1, "\(flag) must lie strictly between 0 and 1, got \(value)")
 }
 
-/// How a chapter stops before or instead of running: help text (status 0) or a one-line error.
-struct ChapterExit: Error {
-    /// The process exit status: 0 for `--help`, 64 for a bad command line.
-    let status: Int32
-    /// The full help text, or one error line.
-    let message: String
-}
-
-/// Parses and checks the command line; `--help` and every error come back as a ``ChapterExit``.
-func parseOptions<Options: ChapterOptions>(_ type: Options.Type, arguments: [String], command: String = "chapter") throws -> Options {
-    do {
-        var options = try Options.parse(arguments)
-        try options.common.check()
-        try options.check()
-        try options.validate()
-        return options
-    } catch let error as ChapterError {
-        throw ChapterExit(status: 64, message: error.description)
-    } catch {
-        if Options.exitCode(for: error) == .success {
-            // ArgumentParser names a bare options struct after its type ("options"); use the command.
-            var help = Options.fullMessage(for: error)
-            if let usage = help.range(of: #"USAGE: \S+"#, options: .regularExpression) {
-                help.replaceSubrange(usage, with: "USAGE: \(command)")
-            }
-            throw ChapterExit(status: 0, message: help)
-        }
-        let message = Options.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-        throw ChapterExit(status: 64, message: "\(message) (see --help)")
-    }
-}
-
-/// `chapter-x: error: message` on standard error.
-func printError(command: String, _ message: String) {
-    FileHandle.standardError.write(Data("\(command): error: \(message)\n".utf8))
+/// Checks that an integer flag lies in `range`, e.g. "--from-class must be between 0 and 9, got 10".
+public func requireInRange(_ value: Int, _ range: ClosedRange<Int>, flag: String) throws {
+    try require(range.contains(value), "\(flag) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
 }

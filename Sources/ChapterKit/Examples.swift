@@ -68,30 +68,3 @@ public struct Batch {
     /// The number of examples.
     public var size: Int { labels.count }
 }
-
-/// Runs `body` on consecutive batches of `examples` (in order, no gradients) and returns the mean of
-/// its per-batch values weighted by batch size: the dataset mean of a per-example average.
-public func averageOverBatches(_ examples: Examples, batchSize: Int = 1000, _ body: (Batch) -> Double) -> Double {
-    withoutGradients {
-        var total = 0.0
-        for range in Batching.batchRanges(count: examples.count, batchSize: batchSize) {
-            let batch = Batch(inputs: examples.batch(range), labels: Array(examples.labels[range]))
-            total += body(batch) * Double(range.count)
-        }
-        return total / Double(max(examples.count, 1))
-    }
-}
-
-/// Runs `model` on every example in batches (no gradients) and stacks the outputs row by row.
-public func mapOverBatches(_ examples: Examples, batchSize: Int = 1000, _ model: (Tensor<Float>) -> Tensor<Float>) -> Tensor<Float> {
-    withoutGradients {
-        var values: [Float] = []
-        var width = 0
-        for range in Batching.batchRanges(count: examples.count, batchSize: batchSize) {
-            let output = model(examples.batch(range))
-            width = output.columnCount
-            values.append(contentsOf: output.scalars)
-        }
-        return Tensor(shape: [examples.count, width], scalars: values)
-    }
-}

@@ -11,7 +11,7 @@ struct BookCommand: ParsableCommand {
         Exit status: 0 on success; 1 when the book has problems (each printed as 'path:line: error: message', \
         nothing written); 64 on a command-line usage error.
         """,
-        subcommands: [Stitch.self, HTML.self],
+        subcommands: [Stitch.self, HTML.self, CheckCommands.self, CheckHTML.self],
         defaultSubcommand: Stitch.self
     )
 }
@@ -80,6 +80,90 @@ struct HTML: ParsableCommand {
             throw exit
         } catch {
             FileHandle.standardError.write(Data("book: cannot export '\(book)': \(error.localizedDescription)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `book check-commands`: every `swift run …` command of the prose, run with `--quick`.
+struct CheckCommands: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-commands",
+        abstract: "Run every `swift run …` command of the given Markdown files with --quick and a scratch --output, using built binaries; report each one that does not parse or run as path:line."
+    )
+
+    @Option(help: "The folder holding the built products (chapter-basic, …).")
+    var binaries = ".build/debug"
+
+    @Option(help: "A scratch folder for the runs' outputs (removed afterwards).")
+    var scratch: String?
+
+    @Option(help: "Commands run at once (each with --threads 1 when more than one).")
+    var jobs = 1
+
+    @Argument(help: "The Markdown files to read.")
+    var files: [String]
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        guard !files.isEmpty else { throw ValidationError("name at least one Markdown file") }
+    }
+
+    func run() throws {
+        var commands: [ProseCommand] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                FileHandle.standardError.write(Data("\(file): error: cannot read the file\n".utf8))
+                throw ExitCode.failure
+            }
+            commands += CommandCheck.commands(inMarkdown: String(decoding: data, as: UTF8.self), path: file)
+        }
+        let folder = scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("book-commands-\(UUID().uuidString)").path
+        defer { if scratch == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        let problems = CommandCheck.run(commands, binaries: binaries, scratch: folder, jobs: jobs) { print($0) }
+        for problem in problems {
+            FileHandle.standardError.write(Data((problem.description + "\n").utf8))
+        }
+        print(problems.isEmpty
+              ? "book: all \(commands.count) commands of \(files.count) files ran"
+              : "book: \(problems.count) of \(commands.count) commands of \(files.count) files did not run")
+        if !problems.isEmpty { throw ExitCode.failure }
+    }
+}
+
+/// `book check-html`: the HTML book as headless Chromium shows it.
+struct CheckHTML: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-html",
+        abstract: "Load the HTML book in headless Chromium and check that every display formula became math, that no raw $$ or \\frac is left, that no link points at a .md file and that every figure is embedded."
+    )
+
+    @Option(help: "The stitched book directory the page was made from (to count its display formulas).")
+    var book = "book"
+
+    @Option(help: "The HTML page to check.")
+    var html = "book.html"
+
+    func run() throws {
+        guard let chromium = HTMLExport.executablePath(named: "chromium") ?? HTMLExport.executablePath(named: "chromium-browser") else {
+            FileHandle.standardError.write(Data("book: chromium is not installed (apt-get install chromium)\n".utf8))
+            throw ExitCode.failure
+        }
+        do {
+            var formulas = 0
+            for page in try HTMLExport.pages(inBook: book) {
+                formulas += HTMLCheck.displayFormulaCount(inMarkdown: try String(contentsOfFile: "\(book)/\(page)", encoding: .utf8))
+            }
+            let problems = HTMLCheck.problems(inDOM: try HTMLCheck.renderedDOM(htmlFile: html, chromium: chromium), expectedDisplayFormulas: formulas)
+            for problem in problems {
+                FileHandle.standardError.write(Data("\(html): error: \(problem)\n".utf8))
+            }
+            guard problems.isEmpty else { throw ExitCode.failure }
+            print("book: \(html) checked in Chromium: \(formulas) display formulas rendered as MathML, no raw TeX, no links to .md files")
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            FileHandle.standardError.write(Data("book: cannot check '\(html)': \(error)\n".utf8))
             throw ExitCode.failure
         }
     }

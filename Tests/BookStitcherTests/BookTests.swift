@@ -131,7 +131,7 @@ import Testing
 
         [Contents](README.md) · [2. Sparse autoencoders](02-sparse.md) →
 
-        *Numbers and figures from `swift run chapter-basic`: seed 0, 20 epochs, dataset fashion-mnist, 2 threads, 151 s, Swift 6.3.1, full run.*
+        *Numbers and figures from `swift run -c release chapter-basic`: seed 0, 20 epochs, dataset fashion-mnist, 2 threads, 151 s, Swift 6.3.1, full run.*
 
         """
         let actual = try fixture.read("book/01-basic.md")
@@ -161,7 +161,7 @@ import Testing
         let readme = try fixture.read("book/README.md")
         #expect(readme.hasPrefix(Stitcher.generatedMarker))
         #expect(readme.contains("\n# Fixture book\n\nA book for tests.\n"))
-        #expect(readme.contains("make book") && readme.contains("make test") && readme.contains("swift run chapter-vae"))
+        #expect(readme.contains("make book") && readme.contains("make test") && readme.contains("swift run -c release chapter-vae"))
         #expect(readme.contains("- [1. The basic autoencoder](01-basic.md) — test BCE 0.2931 per pixel\n- [2. Sparse autoencoders](02-sparse.md) — 5.2% of units active\n"))
         #expect(!readme.contains("Quick-mode build"))
     }

@@ -7,9 +7,15 @@ import TensorEngine
 
 /// A chapter's options for these tests: the common flags plus one probability.
 struct TestOptions: ChapterOptions {
+    static let summary = "A test chapter that trains an 8-4-8 autoencoder."
+    static let defaultEpochs = 2
     @OptionGroup var common: CommonOptions
     @Option(help: "A probability.") var dropProbability = 0.5
-    func check() throws { try requireProbability(dropProbability, flag: "--drop-probability") }
+    @Option(help: "A class (0-9).") var `class` = 0
+    func check() throws {
+        try requireProbability(dropProbability, flag: "--drop-probability")
+        try requireInRange(`class`, 0...9, flag: "--class")
+    }
 }
 
 func temporaryDirectory() -> URL {
@@ -49,6 +55,13 @@ struct CommandLineTests {
             (["--threads", "0"], "--threads must be between 1 and 256, got 0"),
             (["--drop-probability", "1"], "--drop-probability must lie strictly between 0 and 1, got 1.0"),
             (["--drop-probability=-0.1"], "--drop-probability must lie strictly between 0 and 1, got -0.1"),
+            // A negative number after an option is its value, not a flag.
+            (["--epochs", "-1"], "--epochs must be at least 1, got -1"),
+            (["--quick", "--epochs", "-3", "--seed", "2"], "--epochs must be at least 1, got -3"),
+            (["--drop-probability", "-0.5"], "--drop-probability must lie strictly between 0 and 1, got -0.5"),
+            (["--drop-probability", "-1e-3"], "--drop-probability must lie strictly between 0 and 1, got -0.001"),
+            (["--class", "10"], "--class must be between 0 and 9, got 10"),
+            (["--class", "-1"], "--class must be between 0 and 9, got -1"),
         ]
         for (arguments, message) in cases {
             let exit = exitFor(arguments)
@@ -57,8 +70,18 @@ struct CommandLineTests {
         }
     }
 
+    @Test func negativeNumbersAreJoinedOnlyAfterAnOption() {
+        #expect(joiningNegativeNumbers(["--epochs", "-1", "--quick"]) == ["--epochs=-1", "--quick"])
+        #expect(joiningNegativeNumbers(["--beta", "-.5"]) == ["--beta=-.5"])
+        #expect(joiningNegativeNumbers(["--epochs=-1"]) == ["--epochs=-1"])
+        #expect(joiningNegativeNumbers(["--epochs", "-x"]) == ["--epochs", "-x"])
+        #expect(joiningNegativeNumbers(["-q", "-1"]) == ["-q", "-1"])
+        #expect(joiningNegativeNumbers(["--", "--epochs", "-1"]) == ["--", "--epochs", "-1"])
+    }
+
     @Test func unknownFlagsAndBadValuesGiveOneLine() {
-        for arguments in [["--bogus"], ["--dataset", "cifar"], ["--seed", "minus-one"]] {
+        for arguments in [["--bogus"], ["--dataset", "cifar"], ["--seed", "minus-one"], ["--epochs", "--quick"],
+                          ["--", "--epochs", "3"]] {
             let exit = exitFor(arguments)
             #expect(exit?.status == 64)
             #expect(exit?.message.contains("\n") == false)
@@ -73,7 +96,22 @@ struct CommandLineTests {
             #expect(exit?.message.contains(flag) == true, "help lacks \(flag)")
         }
         #expect(exit?.message.contains("default: 0") == true)
-        #expect(exit?.message.hasPrefix("USAGE: chapter ") == true)
+        // Opens with the chapter's summary, and shows its own default epoch count.
+        #expect(exit?.message.hasPrefix("OVERVIEW: \(TestOptions.summary)\n\nUSAGE: chapter ") == true)
+        let flat = exit?.message.split(whereSeparator: \.isWhitespace).joined(separator: " ") ?? ""
+        #expect(flat.contains("Training epochs of the main model (default: \(TestOptions.defaultEpochs); 1 with --quick)."))
+    }
+
+    @Test func defaultEpochsComeFromTheOptionsType() throws {
+        func epochs(_ arguments: [String]) throws -> Int {
+            let common = try parseOptions(TestOptions.self, arguments: arguments + ["--output", temporaryDirectory().path]).common
+            let run = try ChapterRun(name: "test", command: "chapter-test", common: common, defaultEpochs: TestOptions.defaultEpochs)
+            defer { run.abandon() }
+            return run.epochs()
+        }
+        #expect(try epochs([]) == TestOptions.defaultEpochs)
+        #expect(try epochs(["--quick"]) == 1)
+        #expect(try epochs(["--quick", "--epochs", "4"]) == 4)
     }
 }
 
@@ -84,7 +122,7 @@ struct OutputTests {
         let data = syntheticExamples(generator: run.generator)
         let model = Sequential<Float>.perceptron(sizes: [8, 4, 8], generator: run.generator)
         var optimizer = Adam(parameters: model.parameters, learningRate: 1e-2)
-        let history = try run.train("tiny", epochs: run.epochs(full: 2), data: data, batchSize: 16) { batch in
+        let history = try run.train("tiny", epochs: run.epochs(), data: data, batchSize: 16) { batch in
             optimizer.zeroGradients()
             let loss = sigmoidCrossEntropy(logits: model(batch.inputs), labels: batch.inputs)
             loss.backward()
@@ -150,7 +188,7 @@ struct OutputTests {
 
     @Test func divergingTrainingStopsWithEpochAndStep() throws {
         let directory = temporaryDirectory()
-        let run = try ChapterRun(name: "test", command: "chapter-test", common: try parseOptions(TestOptions.self, arguments: ["--output", directory.path]).common)
+        let run = try ChapterRun(name: "test", command: "chapter-test", common: try parseOptions(TestOptions.self, arguments: ["--output", directory.path]).common, defaultEpochs: 2)
         let data = syntheticExamples(generator: run.generator)
         // A model that diverges on purpose: SGD with a huge learning rate on an unbounded linear output.
         let model = Sequential<Float>.perceptron(sizes: [8, 8, 8], generator: run.generator)
@@ -176,9 +214,9 @@ struct OutputTests {
 
     @Test func unwritableOutputDirectoryIsReported() throws {
         let common = try parseOptions(TestOptions.self, arguments: ["--output", "/proc/no-such-place/run"]).common
-        #expect(throws: ChapterError.self) { try ChapterRun(name: "test", command: "chapter-test", common: common) }
+        #expect(throws: ChapterError.self) { try ChapterRun(name: "test", command: "chapter-test", common: common, defaultEpochs: 2) }
         do {
-            _ = try ChapterRun(name: "test", command: "chapter-test", common: common)
+            _ = try ChapterRun(name: "test", command: "chapter-test", common: common, defaultEpochs: 2)
         } catch {
             #expect("\(error)".hasPrefix("cannot create output directory /proc/no-such-place/run"))
         }

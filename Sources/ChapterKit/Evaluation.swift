@@ -1,0 +1,53 @@
+import Datasets
+import TensorEngine
+
+/// Runs `body` on consecutive batches of `examples` (in order, no gradients) and returns the mean of
+/// its per-batch values weighted by batch size: the dataset mean of a per-example average. NaN for
+/// no examples.
+public func averageOverBatches(_ examples: Examples, batchSize: Int = 1000, _ body: (Batch) -> Double) -> Double {
+    precondition(batchSize >= 1, "averageOverBatches: batch size \(batchSize)")
+    guard examples.count > 0 else { return .nan }
+    return withoutGradients {
+        var total = 0.0
+        for range in Batching.batchRanges(count: examples.count, batchSize: batchSize) {
+            let batch = Batch(inputs: examples.batch(range), labels: Array(examples.labels[range]))
+            total += body(batch) * Double(range.count)
+        }
+        return total / Double(examples.count)
+    }
+}
+
+/// Runs `model` on every example in batches (no gradients) and stacks the outputs row by row.
+public func mapOverBatches(_ examples: Examples, batchSize: Int = 1000, _ model: (Tensor<Float>) -> Tensor<Float>) -> Tensor<Float> {
+    precondition(batchSize >= 1, "mapOverBatches: batch size \(batchSize)")
+    return withoutGradients {
+        var values: [Float] = []
+        var width = 0
+        for range in Batching.batchRanges(count: examples.count, batchSize: batchSize) {
+            let output = model(examples.batch(range))
+            width = output.columnCount
+            values.append(contentsOf: output.scalars)
+        }
+        return Tensor(shape: [examples.count, width], scalars: values)
+    }
+}
+
+/// The mean test loss of an autoencoder: the sigmoid cross-entropy between each input and the
+/// logits `reconstruct` gives for it, averaged over every value of every example (nats per pixel),
+/// computed in batches without gradients.
+///
+/// ```
+/// run.record("test_loss", meanReconstructionLoss(test) { model($0).logits })
+/// ```
+///
+/// `loss` replaces the cross-entropy (it gets the model's output and the inputs, and returns their
+/// mean over the batch), e.g. `{ meanSquaredError(predicted: sigmoid($0), expected: $1) }`.
+public func meanReconstructionLoss(
+    _ examples: Examples, batchSize: Int = 1000,
+    loss: (_ output: Tensor<Float>, _ inputs: Tensor<Float>) -> Tensor<Float> = { sigmoidCrossEntropy(logits: $0, labels: $1) },
+    reconstruct: (Tensor<Float>) -> Tensor<Float>
+) -> Double {
+    averageOverBatches(examples, batchSize: batchSize) { batch in
+        Double(loss(reconstruct(batch.inputs), batch.inputs).scalarValue)
+    }
+}
