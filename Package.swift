@@ -10,7 +10,7 @@ let optimisedInEveryConfiguration: [SwiftSetting] = [
 ]
 
 /// The chapters, in book order: each is `Chapters/<Directory>/main.swift`, run as `chapter-<short>`.
-let chapters = ["Basic", "Sparse", "Denoising", "Contractive", "Adversarial", "VAE", "Text"]
+let chapters = ["Basic", "Convolutional", "Sparse", "Denoising", "Contractive", "Adversarial", "VAE", "Text"]
 
 let package = Package(
     name: "AutoencoderWorkbook",

@@ -98,3 +98,12 @@ extension Tensor {
         return (shape[0], shape[1])
     }
 }
+
+/// max |a − b| over two tensors of the same shape (no gradient): how far apart two computations of
+/// the same thing are.
+public func maximumAbsoluteDifference<Scalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) -> Scalar {
+    precondition(a.shape == b.shape, "maximumAbsoluteDifference: shapes \(describe(a.shape)) and \(describe(b.shape)) differ")
+    var largest: Scalar = 0
+    for index in 0..<a.count { largest = Swift.max(largest, Swift.abs(a.pointer[index] - b.pointer[index])) }
+    return largest
+}
