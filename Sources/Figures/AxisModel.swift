@@ -48,6 +48,33 @@ struct AxisSpec {
         return AxisSpec(lower: lower, upper: upper, logarithmic: true, ticks: ticks.major, minorTicks: ticks.minor)
     }
 
+    /// One axis of a chart's panel over `range`: logarithmic (padded unless the caller fixed the range),
+    /// exactly the caller's range, or fitted to the data with a margin (the lower bound pinned when
+    /// `pinLower`). Throws, naming `chart` and `direction` ("x" or "y"), when a logarithmic range is not positive.
+    static func fitted(to range: ClosedRange<Double>, direction: String, of chart: String, isFixed: Bool,
+                       logarithmic: Bool, length: Double, spacing: Double, pinLower: Bool = false) throws -> AxisSpec {
+        if logarithmic {
+            guard range.lowerBound > 0 else {
+                throw FigureError("\(chart): a logarithmic \(direction) axis needs positive values")
+            }
+            return AxisSpec.logarithmic(range, padded: !isFixed)
+        }
+        return isFixed ? AxisSpec.fixed(range, length: length, spacing: spacing)
+            : AxisSpec.linear(range, length: length, spacing: spacing, pinLower: pinLower)
+    }
+
+    /// This axis with labelled ticks at `values` (e.g. 1, 2, 4, …, 32 on a logarithmic axis) instead of
+    /// its automatic ticks, and no minor ticks. Values outside the axis, or not positive on a logarithmic
+    /// axis, are left out.
+    func withTicks(at values: [Double]) -> AxisSpec {
+        var axis = self
+        let low = min(lower, upper), high = max(lower, upper)
+        axis.ticks = values.filter { $0.isFinite && $0 >= low && $0 <= high && (!logarithmic || $0 > 0) }
+            .map { Tick(value: $0, label: Ticks.compact($0)) }
+        axis.minorTicks = []
+        return axis
+    }
+
     /// An exact (unpadded) linear axis over a caller-chosen range.
     static func fixed(_ range: ClosedRange<Double>, length: Double, spacing: Double) -> AxisSpec {
         linear(range, length: length, spacing: spacing, margin: 0)

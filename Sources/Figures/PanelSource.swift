@@ -17,9 +17,9 @@ struct DataBounds {
         y = y.map { min($0.lowerBound, value)...max($0.upperBound, value) } ?? value...value
     }
 
-    /// Includes a point if both coordinates are finite (and `y` positive when `positiveY`).
-    mutating func include(x xValue: Double, y yValue: Double, positiveY: Bool = false) {
-        guard xValue.isFinite, yValue.isFinite, !positiveY || yValue > 0 else { return }
+    /// Includes a point if both coordinates are finite (and positive where `positiveX` / `positiveY`).
+    mutating func include(x xValue: Double, y yValue: Double, positiveX: Bool = false, positiveY: Bool = false) {
+        guard xValue.isFinite, yValue.isFinite, !positiveX || xValue > 0, !positiveY || yValue > 0 else { return }
         include(x: xValue)
         include(y: yValue)
     }
@@ -63,7 +63,11 @@ protocol PanelSource {
     var yLabel: String { get }
     var xRange: ClosedRange<Double>? { get }
     var yRange: ClosedRange<Double>? { get }
+    var logarithmicX: Bool { get }
     var logarithmicY: Bool { get }
+    /// Tick positions chosen by the caller instead of automatic ones (`nil` for automatic).
+    var xTickValues: [Double]? { get }
+    var yTickValues: [Double]? { get }
     /// Whether the y axis starts exactly at zero (counts, densities).
     var yStartsAtZero: Bool { get }
     var legendPlacement: LegendPlacement { get }
@@ -79,7 +83,10 @@ protocol PanelSource {
 }
 
 extension PanelSource {
+    var logarithmicX: Bool { false }
     var logarithmicY: Bool { false }
+    var xTickValues: [Double]? { nil }
+    var yTickValues: [Double]? { nil }
     var yStartsAtZero: Bool { false }
 
     /// Data bounds including the reference lines.
@@ -89,23 +96,21 @@ extension PanelSource {
         return bounds
     }
 
-    /// Axes fitted to `bounds`, honouring explicit ranges and the log-scale option.
+    /// Axes fitted to `bounds` (and to the caller's tick values), honouring explicit ranges, the
+    /// log-scale options and the caller's ticks.
     func axes(for bounds: DataBounds, plotWidth: Double, plotHeight: Double) throws -> (AxisSpec, AxisSpec) {
+        var bounds = bounds
+        for value in xTickValues ?? [] where !logarithmicX || value > 0 { bounds.include(x: value) }
+        for value in yTickValues ?? [] where !logarithmicY || value > 0 { bounds.include(y: value) }
         guard let xBounds = xRange ?? bounds.x, let yBounds = yRange ?? bounds.y else {
             throw FigureError("\(chartName): no finite values to plot")
         }
-        let x = xRange != nil ? AxisSpec.fixed(xBounds, length: plotWidth, spacing: 55)
-            : AxisSpec.linear(xBounds, length: plotWidth, spacing: 55)
-        let y: AxisSpec
-        if logarithmicY {
-            guard yBounds.lowerBound > 0 else { throw FigureError("\(chartName): a logarithmic y axis needs positive values") }
-            y = AxisSpec.logarithmic(yBounds, padded: yRange == nil)
-        } else if yRange != nil {
-            y = AxisSpec.fixed(yBounds, length: plotHeight, spacing: 50)
-        } else {
-            y = AxisSpec.linear(yBounds, length: plotHeight, spacing: 50, pinLower: yStartsAtZero && yBounds.lowerBound >= 0)
-        }
-        return (x, y)
+        let x = try AxisSpec.fitted(to: xBounds, direction: "x", of: chartName, isFixed: xRange != nil,
+                                    logarithmic: logarithmicX, length: plotWidth, spacing: 55)
+        let y = try AxisSpec.fitted(to: yBounds, direction: "y", of: chartName, isFixed: yRange != nil,
+                                    logarithmic: logarithmicY, length: plotHeight, spacing: 50,
+                                    pinLower: yStartsAtZero && yBounds.lowerBound >= 0)
+        return (xTickValues.map { x.withTicks(at: $0) } ?? x, yTickValues.map { y.withTicks(at: $0) } ?? y)
     }
 
     func panel(x: AxisSpec, y: AxisSpec, title: String = "") -> Panel {
