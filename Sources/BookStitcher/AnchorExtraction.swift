@@ -100,23 +100,40 @@ public struct AnchoredSource: Sendable {
         return nil
     }
 
+    /// One line of an extract: where it stands in the file and its text as shown.
+    public struct ExtractLine: Equatable, Sendable {
+        /// The 1-based line of the Swift file.
+        public let line: Int
+        /// The line's text after dedenting (empty for a blank line).
+        public let text: String
+    }
+
     /// The extract of the well-formed anchor `name`: the lines between its markers, without any anchor
     /// marker lines, without leading and trailing blank lines, dedented by the least indentation of its
     /// non-blank lines; whitespace-only lines become empty. `nil` when there is no such well-formed anchor.
     /// An anchor holding no code gives an empty string.
     public func extract(_ name: String) -> String? {
+        extractLines(name).map { $0.map(\.text).joined(separator: "\n") }
+    }
+
+    /// The lines of `extract(name)`, each with its line number in the file (for diagnostics about a
+    /// line of a listing). `nil` when there is no such well-formed anchor; empty for an empty anchor.
+    public func extractLines(_ name: String) -> [ExtractLine]? {
         guard let region = regions[name] else { return nil }
-        let body = lines[region.startLine ..< (region.endLine - 1)]
-            .filter { !Self.isMarker($0) }
-            .map { $0.trimmingCharacters(in: .whitespaces).isEmpty ? "" : $0 }
-        guard let first = body.firstIndex(where: { !$0.isEmpty }),
-              let last = body.lastIndex(where: { !$0.isEmpty }) else {
-            return ""
+        let body = ((region.startLine + 1) ..< region.endLine)
+            .filter { !Self.isMarker(lines[$0 - 1]) }
+            .map { number -> ExtractLine in
+                let text = lines[number - 1]
+                return ExtractLine(line: number, text: text.trimmingCharacters(in: .whitespaces).isEmpty ? "" : text)
+            }
+        guard let first = body.firstIndex(where: { !$0.text.isEmpty }),
+              let last = body.lastIndex(where: { !$0.text.isEmpty }) else {
+            return []
         }
         let kept = body[first...last]
-        let indentation = kept.filter { !$0.isEmpty }
-            .map { $0.prefix(while: { $0 == " " || $0 == "\t" }).count }
+        let indentation = kept.filter { !$0.text.isEmpty }
+            .map { $0.text.prefix(while: { $0 == " " || $0 == "\t" }).count }
             .min() ?? 0
-        return kept.map { $0.isEmpty ? "" : String($0.dropFirst(indentation)) }.joined(separator: "\n")
+        return kept.map { ExtractLine(line: $0.line, text: $0.text.isEmpty ? "" : String($0.text.dropFirst(indentation))) }
     }
 }

@@ -33,8 +33,8 @@ final class BookBuilder {
     let options: StitchOptions
     /// Where every problem goes.
     let diagnostics: DiagnosticCollector
-    /// Parsed Swift files by displayed path (`nil` for a missing file).
-    private var swiftSources: [String: AnchoredSource?] = [:]
+    /// Turns listing directives into code blocks.
+    private let listings: ListingResolver
     /// Figure labels (`N.M`) by chapter short name and figure name.
     private var figureLabels: [String: [String: String]] = [:]
     /// The figures to copy, in order of appearance.
@@ -44,6 +44,7 @@ final class BookBuilder {
     init(options: StitchOptions, diagnostics: DiagnosticCollector) {
         self.options = options
         self.diagnostics = diagnostics
+        self.listings = ListingResolver(options: options, diagnostics: diagnostics)
     }
 
     /// The rendered book, or `nil` when the manifest could not be read. The caller must also check `diagnostics`.
@@ -197,7 +198,7 @@ final class BookBuilder {
             }
             switch directive {
             case .listing(let file, let anchor):
-                return renderListing(file: file, anchor: anchor, chapter: chapter, report: report)
+                return listings.render(file: file, anchor: anchor, chapterDirectory: chapter.directoryPath, report: report)
             case .figure(let name, let caption, let altText):
                 return renderFigure(name: name, caption: caption, altText: altText, chapter: chapter, report: report)
             default:
@@ -301,44 +302,6 @@ final class BookBuilder {
             report("'\(source)' must stand alone on its line")
             return nil
         }
-    }
-
-    /// A ```swift block holding the extract of `anchor` from the chapter's `file`.
-    private func renderListing(file: String, anchor: String, chapter: ChapterInput, report: (String) -> Void) -> String {
-        let swiftPath = joinPath(chapter.directoryPath, file)
-        guard let source = anchoredSource(at: swiftPath) else {
-            let swiftFiles = ((try? FileManager.default.contentsOfDirectory(atPath: chapter.directoryPath)) ?? []).filter { $0.hasSuffix(".swift") }
-            report("missing Swift file '\(swiftPath)' for listing '\(anchor)'" + NearMiss.hint(for: file, among: swiftFiles))
-            return ""
-        }
-        guard let extract = source.extract(anchor) else {
-            if source.anchorNames.contains(anchor) {
-                report("anchor '\(anchor)' in '\(swiftPath)' is unclosed or duplicated")
-            } else {
-                report("no anchor '\(anchor)' in '\(swiftPath)'" + NearMiss.hint(for: anchor, among: source.anchorNames))
-            }
-            return ""
-        }
-        guard !extract.isEmpty else {
-            report("anchor '\(anchor)' in '\(swiftPath)' is empty")
-            return ""
-        }
-        return "```swift\n\(extract)\n```"
-    }
-
-    /// The parsed Swift file at `path` (cached); its anchor problems are reported once, on first use.
-    private func anchoredSource(at path: String) -> AnchoredSource? {
-        if let cached = swiftSources[path] { return cached }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            swiftSources[path] = .some(nil)
-            return nil
-        }
-        let source = AnchoredSource(text: String(decoding: data, as: UTF8.self))
-        for problem in source.problems {
-            diagnostics.report(path: path, line: problem.line, problem.message)
-        }
-        swiftSources[path] = source
-        return source
     }
 
     /// The numbered image and caption of figure `name`, after checking its PNG exists; records the copy.

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// | Directive | Output |
 /// | --- | --- |
-/// | `{{listing:anchor}}`, `{{listing:File.swift:anchor}}` | the anchored extract as a ```` ```swift ```` block (alone on its line) |
+/// | `{{listing:anchor}}`, `{{listing:File.swift:anchor}}` | the anchored extract of the chapter's `main.swift` (or `File.swift`) as a ```` ```swift ```` block (alone on its line) |
+/// | `{{listing:Sources/Module/File.swift:anchor}}` | the same from a library file (path from the repository root, under `Sources/`), under a line naming the file |
 /// | `{{metric:name}}`, `{{metric:name:%.4f}}` | `metrics.name` formatted with a printf format (default `%g`) |
 /// | `{{percent:name}}`, `{{percent:name:%.1f}}` | `metrics.name × 100`, formatted (default `%.1f`), then a `%` sign (unless the format has its own `%%`) |
 /// | `{{text:name}}` | `texts.name`, verbatim |
@@ -12,7 +13,9 @@ import Foundation
 /// | `{{figure:name\|caption}}`, `{{figure:name\|caption\|alt text}}` | the numbered image and caption (alone on its line) |
 /// | `{{ref:name}}`, `{{ref:short/name}}` | `Figure N.M` of a figure in this chapter or in chapter `short` |
 public enum Directive: Equatable, Sendable {
-    /// A code listing from `file` (default `main.swift`) between the markers of `anchor`.
+    /// A code listing from `file` between the markers of `anchor`: a file name in the chapter
+    /// directory (default `main.swift`), or a library path `Sources/<Module>/…/<File>.swift` from the
+    /// repository root (see `isLibraryListing`).
     case listing(file: String, anchor: String)
     /// A value of the run's `metrics`, printed with `format`.
     case metric(name: String, format: String)
@@ -60,9 +63,7 @@ public enum Directive: Equatable, Sendable {
         case "listing":
             let (first, rest) = split(arguments)
             if let rest {
-                guard first.hasSuffix(".swift"), !first.hasPrefix("/"), !first.contains("..") else {
-                    throw DirectiveError("listing file '\(first)' must be a .swift file in the chapter directory")
-                }
+                try validateListingFile(first)
                 return .listing(file: first, anchor: try requireName(rest, "anchor"))
             }
             return .listing(file: "main.swift", anchor: try requireName(first, "anchor"))
@@ -100,6 +101,34 @@ public enum Directive: Equatable, Sendable {
             }
         default:
             throw DirectiveError("unknown directive kind '\(kind)'" + NearMiss.hint(for: kind, among: kinds))
+        }
+    }
+
+    /// The folder of the repository that library listings may come from.
+    public static let librarySourcesPrefix = "Sources/"
+
+    /// Whether `file` of a listing names a library file (`Sources/…`) rather than a chapter file.
+    public static func isLibraryListing(_ file: String) -> Bool {
+        file.hasPrefix(librarySourcesPrefix)
+    }
+
+    /// Accepts a listing's file: a `.swift` file name in the chapter directory, or a path under `Sources/`
+    /// with at least a module folder, without `.`, `..` or empty components. Anything else is refused
+    /// so that a listing cannot read outside the chapter or the library.
+    private static func validateListingFile(_ file: String) throws {
+        let usage = "a listing comes from 'File.swift' in the chapter directory or 'Sources/<Module>/<File>.swift' in the library"
+        guard file.hasSuffix(".swift") else {
+            throw DirectiveError("listing file '\(file)' is not a .swift file; \(usage)")
+        }
+        guard !file.hasPrefix("/") else {
+            throw DirectiveError("listing file '\(file)' is an absolute path; \(usage)")
+        }
+        let components = file.split(separator: "/", omittingEmptySubsequences: false)
+        if components.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) {
+            throw DirectiveError("listing file '\(file)' may not contain '..', '.' or empty path components; \(usage)")
+        }
+        guard components.count == 1 || (isLibraryListing(file) && components.count >= 3) else {
+            throw DirectiveError("listing file '\(file)' is outside the chapter directory and Sources/; \(usage)")
         }
     }
 

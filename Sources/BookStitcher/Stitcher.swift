@@ -13,14 +13,42 @@ public struct StitchOptions: Sendable {
     public var quick: Bool
     /// The short names to stitch (in manifest order), or `nil` for every chapter of the manifest.
     public var onlyChapters: [String]?
+    /// The widest listing line allowed, in characters (each wider line is an error naming its file,
+    /// line and anchor), or `nil` for no limit.
+    public var maximumListingWidth: Int?
+
+    /// The listing-width limit of a default build: 100 characters.
+    public static let defaultMaximumListingWidth = 100
 
     /// Creates options; `onlyChapters` of `nil` stitches the whole manifest.
-    public init(chaptersDirectory: String, runsDirectory: String, outputDirectory: String, quick: Bool = false, onlyChapters: [String]? = nil) {
+    public init(chaptersDirectory: String, runsDirectory: String, outputDirectory: String, quick: Bool = false,
+                onlyChapters: [String]? = nil, maximumListingWidth: Int? = defaultMaximumListingWidth) {
         self.chaptersDirectory = chaptersDirectory
         self.runsDirectory = runsDirectory
         self.outputDirectory = outputDirectory
         self.quick = quick
         self.onlyChapters = onlyChapters
+        self.maximumListingWidth = maximumListingWidth
+    }
+
+    /// Why `characters` is not a valid `--max-listing-width` (it must be 0 or positive), or `nil`.
+    public static func listingWidthProblem(_ characters: Int) -> String? {
+        characters >= 0 ? nil : "--max-listing-width must be 0 (no limit) or a positive number of characters, got \(characters)"
+    }
+
+    /// The `maximumListingWidth` of a `--max-listing-width` value: `nil` (no limit) for 0.
+    public static func listingWidthLimit(_ characters: Int) -> Int? {
+        characters == 0 ? nil : characters
+    }
+
+    /// The repository root that library listings (`Sources/…`) are read from: the parent of the chapters
+    /// directory, as the user spelled it (`""`, the working directory, for `Chapters`).
+    public var repositoryRoot: String {
+        var chapters = chaptersDirectory
+        while chapters.count > 1 && chapters.hasSuffix("/") { chapters.removeLast() }
+        if chapters.isEmpty || chapters == "." { return ".." }
+        guard let slash = chapters.lastIndex(of: "/") else { return "" }
+        return slash == chapters.startIndex ? "/" : String(chapters[..<slash])
     }
 }
 
@@ -97,7 +125,7 @@ func joinPath(_ first: String, _ rest: String...) -> String {
     var result = first
     for component in rest {
         while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
-        result = result.isEmpty ? component : result + "/" + component
+        result = result.isEmpty ? component : result == "/" ? "/" + component : result + "/" + component
     }
     return result
 }

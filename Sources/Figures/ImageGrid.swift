@@ -2,7 +2,8 @@ import CCairo
 import Foundation
 
 /// A grid of small images (originals, noisy inputs, reconstructions, samples, learned features),
-/// one row per `addRow` call, with optional row labels to the left of each row.
+/// one row per `addRow` call, with optional row labels to the left of each row, optional column labels
+/// above the columns, and an optional wider gap that sets the first columns apart (e.g. a query column).
 ///
 /// Pixel values are in [0, 1]: values outside are clamped, NaN becomes 0, and a value `v` is stored
 /// as the byte `round(v · 255)`. Each image is upscaled by an integer factor (nearest neighbour)
@@ -16,6 +17,10 @@ import Foundation
 /// grid.addRow(label: "original", images: originals)        // [[Float]], 784 values each
 /// grid.addRow(label: "reconstruction", images: reconstructions)
 /// try grid.write(to: url)
+///
+/// var retrieval = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3)
+/// retrieval.gapAfterColumn = 0                                        // the query column stands apart
+/// retrieval.columnLabels = [.init("query", column: 0), .init("8 nearest training images", columns: 1...8)]
 /// ```
 public struct ImageGrid: Sendable {
     /// How each image's samples are laid out.
@@ -44,6 +49,25 @@ public struct ImageGrid: Sendable {
         public var images: [[Float]]
     }
 
+    /// Text above one column, or centred over a span of columns.
+    public struct ColumnLabel: Sendable {
+        /// The text.
+        public var text: String
+        /// The columns it labels (0-based, inclusive).
+        public var columns: ClosedRange<Int>
+
+        /// A label centred over `columns`.
+        public init(_ text: String, columns: ClosedRange<Int>) {
+            self.text = text
+            self.columns = columns
+        }
+
+        /// A label over the single column `column`.
+        public init(_ text: String, column: Int) {
+            self.init(text, columns: column...column)
+        }
+    }
+
     /// Width of every image in source pixels.
     public var imageWidth: Int
     /// Height of every image in source pixels.
@@ -60,6 +84,13 @@ public struct ImageGrid: Sendable {
     public var normalization: Normalization
     /// Row-label font size in pixels.
     public var labelFontSize: Double
+    /// Labels drawn in a row above the images (same font as the row labels); empty for no label row.
+    public var columnLabels: [ColumnLabel] = []
+    /// The 0-based column after which a wider gap sets the grid apart (0 separates the first column),
+    /// or `nil` for evenly spaced columns.
+    public var gapAfterColumn: Int?
+    /// Width of that gap in output pixels, on top of the normal padding (default 12).
+    public var columnGapWidth = 12
     /// The rows added so far.
     public private(set) var rows: [Row] = []
 
@@ -121,6 +152,40 @@ public struct ImageGrid: Sendable {
                 throw FigureError("ImageGrid: row \(rowIndex) image \(column) has \(image.count) values, expected \(expected) (\(imageWidth)×\(imageHeight)\(channels == 3 ? "×3" : ""))")
             }
         }
+        let columns = columnCount
+        if let gapAfterColumn, !(0..<(columns - 1)).contains(gapAfterColumn) {
+            throw FigureError("ImageGrid: gapAfterColumn must be between 0 and \(columns - 2) for \(columns) columns, got \(gapAfterColumn)")
+        }
+        guard columnGapWidth >= 0 else { throw FigureError("ImageGrid: columnGapWidth must not be negative, got \(columnGapWidth)") }
+        for label in columnLabels where label.columns.lowerBound < 0 || label.columns.upperBound >= columns {
+            throw FigureError("ImageGrid: column label \"\(label.text)\" spans columns \(label.columns.lowerBound)…\(label.columns.upperBound) but the grid has \(columns) columns")
+        }
+    }
+
+    /// The number of columns: the longest row's image count.
+    private var columnCount: Int { rows.map(\.images.count).max() ?? 0 }
+
+    /// Where the tiles go: the label column's width, the label row's height, and each column's left edge.
+    private struct Layout {
+        let labelColumn: Int
+        let labelRow: Int
+        let columnLefts: [Int]
+        let width: Int
+        let height: Int
+    }
+
+    private func layout(tileWidth: Int, tileHeight: Int) throws -> Layout {
+        let columns = columnCount
+        let labels = rows.map { $0.label ?? "" }
+        let labelColumn = labels.contains { !$0.isEmpty } ? try labelColumnWidth(labels) : 0
+        let labelRow = columnLabels.isEmpty ? 0 : Int((labelFontSize * 1.5).rounded(.up))
+        let gap = gapAfterColumn == nil ? 0 : columnGapWidth
+        let columnLefts = (0..<columns).map { column in
+            labelColumn + padding + column * (tileWidth + padding) + (column > (gapAfterColumn ?? columns) ? gap : 0)
+        }
+        return Layout(labelColumn: labelColumn, labelRow: labelRow, columnLefts: columnLefts,
+                      width: labelColumn + padding + columns * (tileWidth + padding) + gap,
+                      height: labelRow + padding + rows.count * (tileHeight + padding))
     }
 
     /// Renders the grid into a raster (1 channel for grey-scale grids, 3 for colour).
@@ -129,27 +194,20 @@ public struct ImageGrid: Sendable {
     public func render() throws -> RasterImage {
         try validate()
         let tileWidth = imageWidth * scale, tileHeight = imageHeight * scale
-        let columns = rows.map(\.images.count).max() ?? 0
-        let labels = rows.map { $0.label ?? "" }
-        let labelColumn = labels.contains { !$0.isEmpty } ? try labelColumnWidth(labels) : 0
-        let width = labelColumn + padding + columns * (tileWidth + padding)
-        let height = padding + rows.count * (tileHeight + padding)
-        let background = byte(paddingValue)
-
+        let layout = try layout(tileWidth: tileWidth, tileHeight: tileHeight)
         var pixels: [UInt8]
-        if labelColumn > 0 {
-            pixels = try renderLabels(labels, width: width, height: height, labelColumn: labelColumn, tileHeight: tileHeight)
+        if layout.labelColumn > 0 || layout.labelRow > 0 {
+            pixels = try renderLabels(layout: layout, tileWidth: tileWidth, tileHeight: tileHeight)
         } else {
-            pixels = [UInt8](repeating: background, count: width * height * channels)
+            pixels = [UInt8](repeating: byte(paddingValue), count: layout.width * layout.height * channels)
         }
         for (rowIndex, row) in rows.enumerated() {
-            let top = padding + rowIndex * (tileHeight + padding)
+            let top = layout.labelRow + padding + rowIndex * (tileHeight + padding)
             for (column, image) in row.images.enumerated() {
-                let left = labelColumn + padding + column * (tileWidth + padding)
-                blit(tileBytes(image), into: &pixels, gridWidth: width, left: left, top: top)
+                blit(tileBytes(image), into: &pixels, gridWidth: layout.width, left: layout.columnLefts[column], top: top)
             }
         }
-        return try RasterImage(width: width, height: height, channels: channels, pixels: pixels)
+        return try RasterImage(width: layout.width, height: layout.height, channels: channels, pixels: pixels)
     }
 
     /// The grid encoded as PNG.
@@ -202,17 +260,24 @@ public struct ImageGrid: Sendable {
         return Int(widest.rounded(.up)) + Int(labelFontSize * 1.25) + padding
     }
 
-    /// A background-filled buffer with the labels drawn right-aligned in the label column.
-    private func renderLabels(_ labels: [String], width: Int, height: Int, labelColumn: Int, tileHeight: Int) throws -> [UInt8] {
+    /// A background-filled buffer with the row labels drawn right-aligned in the label column and the
+    /// column labels centred over their columns in the label row.
+    private func renderLabels(layout: Layout, tileWidth: Int, tileHeight: Int) throws -> [UInt8] {
+        let width = layout.width, height = layout.height
         let canvas = try Canvas(width: width, height: height, scale: 1)
         let grey = Double(byte(paddingValue)) / 255
         canvas.fillRectangle(x: 0, y: 0, width: Double(width), height: Double(height),
                              color: Color(red: grey, green: grey, blue: grey))
         let ink = grey < 0.5 ? Color(hex: 0xF2F2F2) : Palette.ink
-        for (rowIndex, label) in labels.enumerated() {
-            let centre = Double(padding + rowIndex * (tileHeight + padding)) + Double(tileHeight) / 2
-            canvas.text(label, x: Double(labelColumn - Int(labelFontSize * 0.5)), y: centre,
+        for (rowIndex, row) in rows.enumerated() {
+            let centre = Double(layout.labelRow + padding + rowIndex * (tileHeight + padding)) + Double(tileHeight) / 2
+            canvas.text(row.label ?? "", x: Double(layout.labelColumn - Int(labelFontSize * 0.5)), y: centre,
                         size: labelFontSize, color: ink, horizontal: .right, vertical: .middle)
+        }
+        for label in columnLabels {
+            let left = layout.columnLefts[label.columns.lowerBound], right = layout.columnLefts[label.columns.upperBound] + tileWidth
+            canvas.text(label.text, x: Double(left + right) / 2, y: Double(layout.labelRow + padding) / 2,
+                        size: labelFontSize, color: ink, horizontal: .center, vertical: .middle)
         }
         let rgb = try canvas.rasterImage().pixels
         guard channels == 1 else { return rgb }

@@ -28,8 +28,8 @@ public struct LineSeries: Sendable {
     }
 }
 
-/// A line plot of one or more named series (e.g. train / test loss), with optional logarithmic y
-/// axis and point markers.
+/// A line plot of one or more named series (e.g. train / test loss), with optional logarithmic axes,
+/// caller-chosen tick values and point markers.
 ///
 /// A non-finite value (or a non-positive one on a logarithmic axis) is skipped and breaks the line.
 /// The legend is placed in the corner that hides the fewest points unless told otherwise.
@@ -38,6 +38,9 @@ public struct LineSeries: Sendable {
 /// let chart = LinePlot(title: "Loss", xLabel: "epoch", yLabel: "loss",
 ///                      series: [LineSeries(name: "train", y: train), LineSeries(name: "test", y: test)],
 ///                      logarithmicY: true)
+/// // Code sizes 1, 2, 4, …, 32 on a logarithmic axis labelled with the sizes themselves:
+/// let sweep = LinePlot(xLabel: "code size", series: [LineSeries(name: "AE", x: sizes, y: errors)],
+///                      logarithmicX: true, xTickValues: [1, 2, 4, 8, 16, 32])
 /// ```
 public struct LinePlot: Chart {
     /// Title above the plot (also the panel title inside `SmallMultiples`).
@@ -48,6 +51,8 @@ public struct LinePlot: Chart {
     public var yLabel: String
     /// The lines, drawn in order.
     public var series: [LineSeries]
+    /// Use a logarithmic x axis (points with a non-positive x are skipped).
+    public var logarithmicX: Bool
     /// Use a logarithmic y axis (non-positive values are skipped).
     public var logarithmicY: Bool
     /// Draw a dot at every data point.
@@ -62,16 +67,25 @@ public struct LinePlot: Chart {
     public var xRange: ClosedRange<Double>?
     /// Fixed y range; `nil` fits the data.
     public var yRange: ClosedRange<Double>?
+    /// Labelled x ticks at these values instead of automatic ones (the axis widens to show them
+    /// unless `xRange` is fixed); `nil` for automatic ticks.
+    public var xTickValues: [Double]?
+    /// Labelled y ticks at these values instead of automatic ones; `nil` for automatic ticks.
+    public var yTickValues: [Double]?
 
     /// Creates a line plot.
     public init(title: String = "", xLabel: String = "", yLabel: String = "", series: [LineSeries],
-                logarithmicY: Bool = false, showsMarkers: Bool = false,
-                legendPlacement: LegendPlacement = .best, referenceLines: [ReferenceLine] = []) {
+                logarithmicX: Bool = false, logarithmicY: Bool = false, showsMarkers: Bool = false,
+                legendPlacement: LegendPlacement = .best, referenceLines: [ReferenceLine] = [],
+                xTickValues: [Double]? = nil, yTickValues: [Double]? = nil) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
+        self.logarithmicX = logarithmicX
         self.logarithmicY = logarithmicY
+        self.xTickValues = xTickValues
+        self.yTickValues = yTickValues
         self.showsMarkers = showsMarkers
         self.lineWidth = 1.6
         self.legendPlacement = legendPlacement
@@ -100,7 +114,7 @@ extension LinePlot: PanelSource {
     func dataBounds() -> DataBounds {
         var bounds = DataBounds()
         for line in series {
-            for (px, py) in zip(line.x, line.y) { bounds.include(x: px, y: py, positiveY: logarithmicY) }
+            for (px, py) in zip(line.x, line.y) { bounds.include(x: px, y: py, positiveX: logarithmicX, positiveY: logarithmicY) }
         }
         return bounds
     }
@@ -120,8 +134,9 @@ extension LinePlot: PanelSource {
             for (a, b) in zip(pairs, pairs.dropFirst()) {
                 for step in 1..<8 {
                     let t = Double(step) / 8
+                    let x = logarithmicX && a.0 > 0 && b.0 > 0 ? a.0 * pow(b.0 / a.0, t) : a.0 + (b.0 - a.0) * t
                     let y = logarithmicY && a.1 > 0 && b.1 > 0 ? a.1 * pow(b.1 / a.1, t) : a.1 + (b.1 - a.1) * t
-                    points.append((a.0 + (b.0 - a.0) * t, y))
+                    points.append((x, y))
                 }
             }
         }

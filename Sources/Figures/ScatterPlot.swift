@@ -3,7 +3,7 @@ import Foundation
 /// A scatter plot, optionally coloured by class with a legend, optionally over a light-grey
 /// "background" point set (e.g. prior samples drawn under the codes).
 ///
-/// Colours come from `Palette.categorical` (Okabe–Ito + two from Paul Tol, colour-blind safe).
+/// Markers and legend swatches take class `k`'s colour from `Palette.categorical` (Tableau 10).
 /// Dots shrink and become more transparent as the number of points grows (up to ~10 000 points
 /// stay readable). Points are drawn in input order, so shuffled data does not bury one class under
 /// another. Points with a non-finite coordinate are skipped.
@@ -47,6 +47,11 @@ public struct ScatterPlot: Chart {
     public var xRange: ClosedRange<Double>?
     /// Fixed y range; `nil` fits the data with a 5 % margin.
     public var yRange: ClosedRange<Double>?
+    /// Labelled x ticks at these values instead of automatic ones (the axis widens to show them
+    /// unless `xRange` is fixed); `nil` for automatic ticks.
+    public var xTickValues: [Double]?
+    /// Labelled y ticks at these values instead of automatic ones; `nil` for automatic ticks.
+    public var yTickValues: [Double]?
 
     /// Creates a scatter plot of Float or Double coordinates.
     /// - Parameters:
@@ -55,11 +60,13 @@ public struct ScatterPlot: Chart {
     ///   - classNames: Legend names for classes 0, 1, ….
     ///   - backgroundX, backgroundY: Optional light-grey points drawn underneath.
     ///   - backgroundName: Legend name of the background points.
+    ///   - xTickValues, yTickValues: Optional tick positions instead of automatic ones.
     public init<Value: BinaryFloatingPoint>(
         title: String = "", xLabel: String = "", yLabel: String = "",
         x: [Value], y: [Value], classes: [Int]? = nil, classNames: [String] = [],
         backgroundX: [Value] = [], backgroundY: [Value] = [], backgroundName: String = "",
-        legendPlacement: LegendPlacement = .outsideRight, referenceLines: [ReferenceLine] = []
+        legendPlacement: LegendPlacement = .outsideRight, referenceLines: [ReferenceLine] = [],
+        xTickValues: [Double]? = nil, yTickValues: [Double]? = nil
     ) {
         self.title = title
         self.xLabel = xLabel
@@ -73,6 +80,8 @@ public struct ScatterPlot: Chart {
         self.backgroundName = backgroundName
         self.legendPlacement = legendPlacement
         self.referenceLines = referenceLines
+        self.xTickValues = xTickValues
+        self.yTickValues = yTickValues
     }
 
     /// Renders the chart; see `Chart.render(width:height:scale:)`.

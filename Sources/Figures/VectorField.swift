@@ -124,7 +124,7 @@ extension VectorField: PanelSource {
 
     func legendEntries() -> [LegendEntry] {
         pointClasses == nil
-            ? classNames.prefix(1).map { LegendEntry(name: $0, color: Palette.backgroundPoints, swatch: .marker) }
+            ? classNames.prefix(1).map { LegendEntry(name: $0, color: Palette.unclassifiedPoints, swatch: .marker) }
             : classLegend(classes: pointClasses, names: classNames)
     }
 
@@ -132,7 +132,7 @@ extension VectorField: PanelSource {
 
     func drawContent(on canvas: Canvas, frame: PlotFrame) {
         let count = pointX.count
-        drawPoints(x: pointX, y: pointY, classes: pointClasses, color: Palette.backgroundPoints,
+        drawPoints(x: pointX, y: pointY, classes: pointClasses, color: Palette.unclassifiedPoints,
                    radius: automaticPointRadius(count: count), alpha: pointClasses == nil ? 0.8 : 0.4,
                    on: canvas, frame: frame)
         let scale = effectiveScale

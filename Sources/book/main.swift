@@ -37,9 +37,19 @@ struct Stitch: ParsableCommand {
     @Option(help: "Stitch only these chapters (comma-separated short names, e.g. basic,vae); numbering follows the manifest.")
     var only: String?
 
+    @Option(help: "The widest listing line allowed, in characters; each wider line is an error naming its file, line and anchor. 0 turns the check off.")
+    var maxListingWidth = StitchOptions.defaultMaximumListingWidth
+
+    func validate() throws {
+        if let problem = StitchOptions.listingWidthProblem(maxListingWidth) {
+            throw ValidationError(problem)
+        }
+    }
+
     func run() throws {
         let onlyChapters = only.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        let options = StitchOptions(chaptersDirectory: chapters, runsDirectory: runs, outputDirectory: output, quick: quick, onlyChapters: onlyChapters)
+        let options = StitchOptions(chaptersDirectory: chapters, runsDirectory: runs, outputDirectory: output, quick: quick,
+                                    onlyChapters: onlyChapters, maximumListingWidth: StitchOptions.listingWidthLimit(maxListingWidth))
         do {
             let report = try Stitcher.stitch(options)
             print("book: wrote \(report.pages.count) pages and \(report.figures.count) figures to \(output)/")

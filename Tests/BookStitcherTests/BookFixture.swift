@@ -74,15 +74,18 @@ final class BookFixture {
 
     /// Stitches the fixture (`Chapters`, `runs`) into `output`, with the fixture root as working directory
     /// so that diagnostics show relative paths.
-    func stitch(output: String = "book", quick: Bool = false, only: [String]? = nil) throws -> StitchReport {
-        let options = StitchOptions(chaptersDirectory: path("Chapters"), runsDirectory: path("runs"), outputDirectory: path(output), quick: quick, onlyChapters: only)
+    func stitch(output: String = "book", quick: Bool = false, only: [String]? = nil,
+                maximumListingWidth: Int? = StitchOptions.defaultMaximumListingWidth) throws -> StitchReport {
+        let options = StitchOptions(chaptersDirectory: path("Chapters"), runsDirectory: path("runs"), outputDirectory: path(output),
+                                    quick: quick, onlyChapters: only, maximumListingWidth: maximumListingWidth)
         return try Stitcher.stitch(options)
     }
 
     /// The diagnostics of a stitch that must fail, with the fixture root stripped from paths.
-    func failures(output: String = "book", quick: Bool = false, only: [String]? = nil) -> [String] {
+    func failures(output: String = "book", quick: Bool = false, only: [String]? = nil,
+                  maximumListingWidth: Int? = StitchOptions.defaultMaximumListingWidth) -> [String] {
         do {
-            _ = try stitch(output: output, quick: quick, only: only)
+            _ = try stitch(output: output, quick: quick, only: only, maximumListingWidth: maximumListingWidth)
             return []
         } catch let failure as StitchFailure {
             return failure.diagnostics.map { $0.description.replacingOccurrences(of: root.path + "/", with: "") }

@@ -145,3 +145,71 @@ import Testing
         #expect(throws: FigureError("figure size must be positive, got 0×600")) { try chart.render(width: 0, height: 600) }
     }
 }
+
+/// The categorical palette, caller-chosen ticks and logarithmic x axes.
+@Suite struct PaletteAndTickTests {
+    @Test func paletteHasTenDifferentColours() {
+        #expect(Palette.categorical.count == 10)
+        #expect(Set(Palette.categorical).count == 10)
+        #expect(Palette.color(at: 13) == Palette.categorical[3])
+        #expect(!Palette.categorical.contains(Palette.backgroundPoints))
+    }
+
+    @Test func scatterMarkersAndLegendUseThePaletteColours() throws {
+        // One large opaque dot per class, spread along a diagonal of the plot's left half.
+        var chart = ScatterPlot(title: "classes", x: (0..<10).map(Double.init), y: (0..<10).map(Double.init),
+                                classes: Array(0..<10), classNames: Examples.classNames)
+        chart.pointRadius = 6
+        chart.opacity = 1
+        chart.xRange = -1...20   // the dots stay in the left half, well away from the legend
+        let raster = try chart.render(width: 800, height: 600, scale: 1)
+        var plotCounts = [Int](repeating: 0, count: 10), legendCounts = [Int](repeating: 0, count: 10)
+        let colours = Palette.categorical.map { colour in
+            [colour.red, colour.green, colour.blue].map { UInt8(($0 * 255).rounded()) }
+        }
+        for y in 0..<raster.height {
+            for x in 0..<raster.width {
+                guard let index = colours.firstIndex(of: Array(raster[x, y])) else { continue }
+                if x < raster.width / 2 { plotCounts[index] += 1 } else { legendCounts[index] += 1 }
+            }
+        }
+        // A dot of radius 6 has about π·6² ≈ 113 pixels, most of them exactly its colour; a legend swatch
+        // of radius 3.5 has about 38.
+        #expect(plotCounts.allSatisfy { $0 >= 60 }, "marker pixels per class colour: \(plotCounts)")
+        #expect(legendCounts.allSatisfy { $0 >= 15 }, "legend swatch pixels per class colour: \(legendCounts)")
+    }
+
+    @Test func logarithmicXAxisWithCallerTicks() throws {
+        let sizes: [Double] = [1, 2, 4, 8, 16, 32]
+        let chart = LinePlot(title: "sweep", xLabel: "code size", yLabel: "error",
+                             series: [LineSeries(name: "AE", x: sizes, y: sizes.map { 1 / $0 })],
+                             logarithmicX: true, showsMarkers: true, xTickValues: sizes)
+        let (x, y) = try chart.axes(for: chart.fullBounds(), plotWidth: 600, plotHeight: 400)
+        #expect(x.logarithmic && !y.logarithmic)
+        #expect(x.ticks.map(\.label) == ["1", "2", "4", "8", "16", "32"])
+        #expect(x.minorTicks.isEmpty)
+        // Equal ratios are equal distances on a logarithmic axis.
+        #expect(abs((x.fraction(2) - x.fraction(1)) - (x.fraction(32) - x.fraction(16))) < 1e-12)
+        _ = try checkChart(chart)
+    }
+
+    @Test func callerTicksWidenTheAxisUnlessTheRangeIsFixed() throws {
+        var chart = ScatterPlot(x: [2.0, 8], y: [0.3, 0.6], yTickValues: [0, 0.5, 1])
+        var (_, y) = try chart.axes(for: chart.fullBounds(), plotWidth: 600, plotHeight: 400)
+        #expect(y.ticks.map(\.label) == ["0", "0.5", "1"])
+        chart.yRange = 0.2...0.8
+        (_, y) = try chart.axes(for: chart.fullBounds(), plotWidth: 600, plotHeight: 400)
+        #expect(y.ticks.map(\.label) == ["0.5"])
+    }
+
+    @Test func logarithmicXAxisNeedsPositiveValues() {
+        #expect(throws: FigureError("LinePlot: no finite values to plot")) {
+            try LinePlot(series: [LineSeries(name: "a", x: [0.0, -1], y: [1.0, 2])], logarithmicX: true).render(width: 400, height: 300)
+        }
+        var fixed = LinePlot(series: [LineSeries(name: "a", x: [1.0, 2], y: [1.0, 2])], logarithmicX: true)
+        fixed.xRange = 0...2
+        #expect(throws: FigureError("LinePlot: a logarithmic x axis needs positive values")) {
+            try fixed.render(width: 400, height: 300)
+        }
+    }
+}

@@ -107,3 +107,60 @@ import Testing
         #expect(throws: FigureError.self) { try RasterImage(pngData: Data([1, 2, 3])) }
     }
 }
+
+/// The gap that sets columns apart and the column-label row.
+@Suite struct ImageGridColumnTests {
+    @Test func gapAfterAColumnShiftsTheLaterColumnsByItsWidth() throws {
+        var grid = ImageGrid(imageWidth: 2, imageHeight: 2, scale: 1, padding: 1, paddingValue: 0.5)
+        grid.addRow(images: [[Float](repeating: 0, count: 4), [Float](repeating: 1, count: 4), [Float](repeating: 0, count: 4)])
+        grid.gapAfterColumn = 0
+        grid.columnGapWidth = 5
+        let image = try grid.render()
+        #expect(image.width == 1 + 3 * 3 + 5 && image.height == 1 + 3)
+        let padding = UInt8((0.5 * 255).rounded())
+        #expect(image[1, 1].first == 0)                                            // column 0 where it was
+        #expect((3..<9).allSatisfy { image[$0, 1].first == padding })              // padding and the gap
+        #expect(image[9, 1].first == 255 && image[10, 2].first == 255)           // column 1, 5 pixels later
+        #expect(image[12, 1].first == 0)                                           // column 2 follows at the normal spacing
+    }
+
+    @Test func columnLabelsSitInARowAboveTheirColumns() throws {
+        var grid = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 2, padding: 2)
+        grid.addRow(label: "Coat", images: Array(repeating: [Float](repeating: 0.5, count: 784), count: 5))
+        grid.gapAfterColumn = 0
+        grid.columnLabels = [.init("query", column: 0), .init("nearest", columns: 1...4)]
+        let image = try grid.render()
+        let labelRow = Int((14 * 1.5).rounded(.up))
+        #expect(image.height == labelRow + 2 + 56 + 2)
+        let tiles = 2 + 5 * 58 + 12
+        let labelColumn = image.width - tiles
+        #expect(labelColumn > 20)
+        // Tiles start below the label row; above them is text, and nothing but white beside the text.
+        #expect(image[labelColumn + 2, labelRow + 2].first == 128)
+        #expect(image[labelColumn + 2, labelRow + 1].first == 255)
+        func darkPixels(columns: Range<Int>) -> Int {
+            var count = 0
+            for y in 0..<labelRow { for x in columns where image[x, y].first! < 128 { count += 1 } }
+            return count
+        }
+        let queryColumn = (labelColumn + 2)..<(labelColumn + 2 + 56)
+        let gap = (labelColumn + 60)..<(labelColumn + 72)
+        let rest = (labelColumn + 72)..<image.width
+        #expect(darkPixels(columns: queryColumn) > 20)
+        #expect(darkPixels(columns: rest) > 20)
+        #expect(darkPixels(columns: gap) == 0)
+    }
+
+    @Test func badColumnOptionsThrowNamingTheProblem() {
+        var grid = ImageGrid(imageWidth: 1, imageHeight: 1)
+        grid.addRow(images: [[0.5], [0.5], [0.5]])
+        grid.gapAfterColumn = 2
+        #expect(throws: FigureError("ImageGrid: gapAfterColumn must be between 0 and 1 for 3 columns, got 2")) { try grid.render() }
+        grid.gapAfterColumn = 0
+        grid.columnGapWidth = -1
+        #expect(throws: FigureError("ImageGrid: columnGapWidth must not be negative, got -1")) { try grid.render() }
+        grid.columnGapWidth = 4
+        grid.columnLabels = [.init("all", columns: 0...3)]
+        #expect(throws: FigureError("ImageGrid: column label \"all\" spans columns 0…3 but the grid has 3 columns")) { try grid.render() }
+    }
+}

@@ -11,7 +11,10 @@ struct DecodedPNG {
     var pixels: [UInt8]
 
     init(contentsOf url: URL, channels wanted: Int) throws {
-        let data = try Data(contentsOf: url)
+        try self.init(data: Data(contentsOf: url), channels: wanted, source: url.path)
+    }
+
+    init(data: Data, channels wanted: Int, source: String = "PNG data") throws {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         var buffer: [UInt8] = []
@@ -23,7 +26,7 @@ struct DecodedPNG {
         }
         guard ok else {
             png_image_free(&image)
-            throw FigureError("test decode failed for \(url.path)")
+            throw FigureError("test decode failed for \(source)")
         }
         width = Int(image.width)
         height = Int(image.height)
@@ -46,6 +49,24 @@ struct DecodedPNG {
     /// Pixels in the rectangle that are not (near) white.
     func inkedPixels(x: ClosedRange<Double>, y: ClosedRange<Double>) -> Int {
         count(x: x, y: y) { $0 < 235 }
+    }
+
+    /// The share of pixels in the rectangle (fractions of the image) whose grey level is below
+    /// `threshold`, estimated on every `step`-th pixel of every `step`-th row.
+    func share(x: ClosedRange<Double> = 0...1, y: ClosedRange<Double> = 0...1, below threshold: Int, step: Int = 3) -> Double {
+        var counted = 0, total = 0
+        pixels.withUnsafeBufferPointer { buffer in
+            for py in stride(from: Int(y.lowerBound * Double(height)), to: Int(y.upperBound * Double(height)), by: step) {
+                for px in stride(from: Int(x.lowerBound * Double(width)), to: Int(x.upperBound * Double(width)), by: step) {
+                    let start = (py * width + px) * channels
+                    var sum = 0
+                    for channel in 0..<channels { sum += Int(buffer[start + channel]) }
+                    if sum < threshold * channels { counted += 1 }
+                    total += 1
+                }
+            }
+        }
+        return Double(counted) / Double(max(total, 1))
     }
 
     private func count(x: ClosedRange<Double>, y: ClosedRange<Double>, _ predicate: (Int) -> Bool) -> Int {
