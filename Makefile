@@ -83,7 +83,7 @@ book: build
 
 stitch:
 	@$(call swift_build,-c release --product book)
-	$(RELEASE)/book --chapters Chapters --runs $(RUNS) --output book
+	$(RELEASE)/book --chapters Chapters --runs $(RUNS) --output book --max-listing-width 0
 
 html:
 	@$(call swift_build,-c release --product book)
@@ -104,7 +104,7 @@ test: setup-if-needed check-build-failure
 	  echo "chapter-$$chapter --quick took $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
 	done; \
 	echo "== book (quick)"; \
-	$(DEBUG)/book --chapters Chapters --runs "$$scratch/runs" --output "$$scratch/book" --quick; \
+	$(DEBUG)/book --chapters Chapters --runs "$$scratch/runs" --output "$$scratch/book" --quick --max-listing-width 0; \
 	if grep -rn '{{' "$$scratch/book"/*.md; then echo "unresolved directives in the quick book"; exit 1; fi; \
 	echo "== every swift run command in the chapters and the README, with --quick"; \
 	$(DEBUG)/book check-commands --binaries $(DEBUG) --scratch "$$scratch/commands" --jobs 2 Chapters/*/chapter.md README.md; \

@@ -1,4 +1,4 @@
-// Chapter 5: the adversarial autoencoder — a discriminator shapes the distribution of the codes.
+// Chapter "adversarial": the adversarial autoencoder — a discriminator shapes the distribution of the codes.
 //
 // Follows Makhzani, Shlens, Jaitly, Goodfellow & Frey, "Adversarial Autoencoders" (2015), §2: an
 // autoencoder whose encoder is also the generator of a GAN (Goodfellow et al. 2014) on the code space.
@@ -21,7 +21,7 @@ enum PriorKind: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct Options: ChapterOptions {
-    static let summary = "Chapter 5: the adversarial autoencoder; a discriminator shapes the codes."
+    static let summary = "The adversarial autoencoder; a discriminator shapes the codes."
     static let defaultEpochs = 8
     @OptionGroup var common: CommonOptions
     @Option(help: "Prior p(z) the codes are pushed towards: gaussian or mixture (10 Gaussians on a circle).")

@@ -14,7 +14,7 @@ import TensorEngine
 
 // ANCHOR: options
 struct Options: ChapterOptions {
-    static let summary = "Chapter 1: a basic autoencoder; code size, PCA, retrieval, anomalies."
+    static let summary = "A basic autoencoder; code size, PCA, retrieval, anomalies."
     static let defaultEpochs = 20
     @OptionGroup var common: CommonOptions
     @Option(help: "Code size of the main model.") var codeSize = 20

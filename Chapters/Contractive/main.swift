@@ -14,7 +14,7 @@ import TensorEngine
 // MARK: - Configuration
 
 struct Options: ChapterOptions {
-    static let summary = "Chapter 4: the contractive autoencoder penalises its encoder's Jacobian."
+    static let summary = "The contractive autoencoder penalises its encoder's Jacobian."
     static let defaultEpochs = 8
     @OptionGroup var common: CommonOptions
     @Option(help: "Weight λ of the contractive penalty (per image, beside the per-image BCE summed over pixels).")

@@ -15,7 +15,7 @@ import TensorEngine
 
 // ANCHOR: options
 struct Options: ChapterOptions {
-    static let summary = "Chapter 2: convolutional autoencoders, pooling and unpooling, transposed convolutions."
+    static let summary = "Convolutional autoencoders, pooling and unpooling, transposed convolutions."
     static let defaultEpochs = 10
     @OptionGroup var common: CommonOptions
     @Option(help: "Code size of the main model.") var codeSize = 20

@@ -1,4 +1,4 @@
-// Chapter 3: denoising autoencoders. Corrupt the input, reconstruct the clean one.
+// Chapter "denoising": denoising autoencoders. Corrupt the input, reconstruct the clean one.
 //
 // Follows Vincent, Larochelle, Bengio & Manzagol, "Extracting and composing robust features with
 // denoising autoencoders" (ICML 2008) for the corruptions (additive Gaussian and masking noise),
@@ -22,7 +22,7 @@ enum CurveKind: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct Options: ChapterOptions {
-    static let summary = "Chapter 3: denoising autoencoders: corrupt the input, rebuild it."
+    static let summary = "Denoising autoencoders: corrupt the input, rebuild it."
     static let defaultEpochs = 5
     @OptionGroup var common: CommonOptions
     @Option(help: "Corruption the denoising autoencoder trains on: gaussian or masking.") var noise = NoiseKind.gaussian

@@ -1,4 +1,4 @@
-// Chapter 2: sparse autoencoders — a bottleneck made by penalising activations instead of removing units.
+// Chapter "sparse": sparse autoencoders — a bottleneck made by penalising activations instead of removing units.
 //
 // Follows the sparse-autoencoder section of the seed material and Andrew Ng's CS294A lecture notes
 // "Sparse autoencoder" (2011): sigmoid hidden units, ρ̂_j = the mean activation of unit j over the
@@ -15,7 +15,7 @@ import TensorEngine
 
 // ANCHOR: options
 struct Options: ChapterOptions {
-    static let summary = "Chapter 2: sparse autoencoders, a bottleneck made by a penalty."
+    static let summary = "Sparse autoencoders, a bottleneck made by a penalty."
     static let defaultEpochs = 5
     @OptionGroup var common: CommonOptions
     @Option(help: "Target mean activation ρ of every hidden unit, in (0, 1).") var rho = 0.05

@@ -1,4 +1,4 @@
-// Chapter 7: a bag-of-words autoencoder maps documents by topic and retrieves them.
+// Chapter "text": a bag-of-words autoencoder maps documents by topic and retrieves them.
 //
 // Follows Hinton & Salakhutdinov (2006), "Reducing the dimensionality of data with neural networks",
 // Science 313: documents as bags of the 2000 most frequent words, a 2000-500-250-125-k encoder, a
@@ -20,7 +20,7 @@ enum InputScaling: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct Options: ChapterOptions {
-    static let summary = "Chapter 7: a bag-of-words autoencoder maps and retrieves documents."
+    static let summary = "A bag-of-words autoencoder maps and retrieves documents."
     static let defaultEpochs = 10
     @OptionGroup var common: CommonOptions
     @Option(help: "Folder with one sub-folder of .txt files per topic (default: WordNet noun glosses from /usr/share/wordnet/data.noun, 8 topics). The common --dataset and --data flags do not apply to this chapter.")

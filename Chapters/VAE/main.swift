@@ -12,7 +12,7 @@ import TensorEngine
 
 // ANCHOR: options
 struct Options: ChapterOptions {
-    static let summary = "Chapter 6: the variational autoencoder, its ELBO, β and latent space."
+    static let summary = "The variational autoencoder, its ELBO, β and latent space."
     static let defaultEpochs = 10
     @OptionGroup var common: CommonOptions
     @Option(help: "Weight β of the KL term (β-VAE); 1 is the plain VAE.") var beta = 1.0

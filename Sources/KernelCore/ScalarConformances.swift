@@ -22,15 +22,17 @@ extension Float: TensorScalar {
     /// See ``vectorTanh(_:)``.
     @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorTanh(x) }
 
-    /// `cblas_sgemm`.
+    /// `cblas_sgemm`, split into blocks across the engine's threads (see ``splitGemm(_:_:_:_:_:_:_:_:_:_:_:)``).
     public static func gemm(
         transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        splitGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc) { m, n, a, b, c in
+            cblas_sgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        }
     }
 
     /// `ssyevd_`.
@@ -78,15 +80,17 @@ extension Double: TensorScalar {
         return result
     }
 
-    /// `cblas_dgemm`.
+    /// `cblas_dgemm`, split into blocks across the engine's threads.
     public static func gemm(
         transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        splitGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc) { m, n, a, b, c in
+            cblas_dgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        }
     }
 
     /// `dsyevd_`.
@@ -102,5 +106,40 @@ extension Double: TensorScalar {
         u: UnsafeMutablePointer<Double>, s: UnsafeMutablePointer<Double>, vt: UnsafeMutablePointer<Double>
     ) -> Int {
         callSingularValueDecomposition(dgesdd_, matrix, rows: m, columns: n, u: u, s: s, vt: vt)
+    }
+}
+
+// MARK: - Threading a matrix product
+
+/// Multiply-adds below which a product runs on one thread: waking a second costs more than it saves.
+let splitGemmThreshold = 1 << 18
+
+/// Runs a row-major product C[m, n] = op(A) op(B) as one single-threaded BLAS call per block of C's
+/// rows (or columns, whichever is longer), one block per engine thread. Every element of C is still
+/// summed over the whole inner dimension by one call, so the result is the same for every thread
+/// count; and no BLAS thread spins waiting between calls (OpenBLAS runs single-threaded, see
+/// ``setThreadCount(_:elementwise:)``).
+@inline(__always)
+func splitGemm<S>(
+    _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int,
+    _ a: UnsafePointer<S>, _ lda: Int, _ b: UnsafePointer<S>, _ ldb: Int, _ c: UnsafeMutablePointer<S>, _ ldc: Int,
+    _ call: (_ m: Int, _ n: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>) -> Void
+) {
+    let threads = gemmThreadCount
+    guard threads > 1, m * n * k >= splitGemmThreshold, max(m, n) >= 32 else {
+        call(m, n, a, b, c)
+        return
+    }
+    let splitRows = m >= n
+    let extent = splitRows ? m : n
+    let block = ((extent + threads - 1) / threads + 15) & ~15
+    let parts = (extent + block - 1) / block
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let start = part * block, size = min(block, extent - start)
+        if splitRows {  // rows of op(A) and of C
+            call(size, n, transposeA ? a + start : a + start * lda, b, c + start * ldc)
+        } else {  // columns of op(B) and of C
+            call(m, size, a, transposeB ? b + start * ldb : b + start, c + start)
+        }
     }
 }

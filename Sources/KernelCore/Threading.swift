@@ -7,6 +7,9 @@ import Dispatch
 /// Threads the element-wise kernels split large buffers across (set with ``setThreadCount(_:)``).
 nonisolated(unsafe) public internal(set) var kernelThreadCount = 1
 
+/// Threads a large matrix product is split across (set with ``setThreadCount(_:elementwise:)``).
+nonisolated(unsafe) public internal(set) var gemmThreadCount = 1
+
 /// Buffers shorter than this run on one thread: waking a second costs more than it saves.
 public let parallelThreshold = 1 << 16
 
@@ -53,11 +56,13 @@ public var blasCoreName: String { String(cString: openblas_get_corename()) }
 /// The number of threads OpenBLAS uses.
 public var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 
-/// Sets how many threads the engine uses (the chapters' `--threads`): OpenBLAS's and the element-wise
-/// kernels' (`elementwise` overrides the latter, for benchmarks). Results are reproducible for fixed
-/// counts.
+/// Sets how many threads the engine uses (the chapters' `--threads`). OpenBLAS itself runs on one
+/// thread: the engine splits each large matrix product into blocks across its own threads, which sleep
+/// between calls where OpenBLAS's would spin. `elementwise` overrides the count for the element-wise
+/// kernels (for benchmarks). Results are reproducible for fixed counts.
 public func setThreadCount(_ count: Int, elementwise: Int? = nil) {
     precondition(count >= 1 && (elementwise ?? 1) >= 1, "setThreadCount: \(count) threads")
-    openblas_set_num_threads(Int32(count))
+    openblas_set_num_threads(1)
     kernelThreadCount = elementwise ?? count
+    gemmThreadCount = count
 }

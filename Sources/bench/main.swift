@@ -136,7 +136,7 @@ let modelD: Benchmark = {
     }
 }()
 
-print("OpenBLAS kernel: \(blasCoreName), threads: \(blasThreadCount); element-wise kernels: \(kernelThreadCount) threads")
+print("OpenBLAS kernel: \(blasCoreName), single-threaded calls; matrix products split across \(gemmThreadCount) engine threads; element-wise kernels: \(kernelThreadCount) threads")
 let squareRate = sgemmRate(m: 1024, n: 1024, k: 1024)
 print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", squareRate))
 
