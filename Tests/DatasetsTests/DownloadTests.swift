@@ -103,3 +103,28 @@ final class LocalHTTPServer {
         #expect(FileManager.default.fileExists(atPath: destination + "/mnist/good.gz"))
     }
 }
+
+@Suite struct DownloadSourceTests {
+    @Test func officialSourcesAreFetchedOverHTTPSWithThePublishedChecksums() {
+        let fashion = "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/"
+        let mnist = "https://ossci-datasets.s3.amazonaws.com/mnist/"
+        #expect(DownloadSource.fashionMNIST.baseURL.absoluteString == fashion)
+        #expect(DownloadSource.mnist.baseURL.absoluteString == mnist)
+        for source in [DownloadSource.fashionMNIST, .mnist] {
+            #expect(source.files.map(\.name) == IDXFileName.all.map { $0 + ".gz" })
+            for file in source.files {
+                #expect(source.baseURL.appendingPathComponent(file.name).absoluteString == source.baseURL.absoluteString + file.name)
+                #expect(source.baseURL.appendingPathComponent(file.name).scheme == "https")
+            }
+        }
+        // As published in Zalando's README and in torchvision's MNIST resources.
+        #expect(DownloadSource.fashionMNIST.files.map(\.md5) == [
+            "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
+            "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310",
+        ])
+        #expect(DownloadSource.mnist.files.map(\.md5) == [
+            "f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
+            "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c",
+        ])
+    }
+}
