@@ -24,7 +24,8 @@ import Testing
     }
 }
 
-/// `python3 -m http.server`-style server on 127.0.0.1 with a port chosen by the OS.
+/// `python3 -m http.server`-style server on 127.0.0.1 with a port chosen by the OS; a request for
+/// `/moved/NAME` is answered with a 302 redirect to `/NAME`, as GitHub's raw URLs answer.
 final class LocalHTTPServer {
     let process = Process()
     let port: Int
@@ -34,8 +35,16 @@ final class LocalHTTPServer {
         import functools, http.server, signal, sys
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-        handler.log_message = lambda *arguments: None
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *arguments): pass
+            def do_GET(self):
+                if self.path.startswith("/moved/"):
+                    self.send_response(302)
+                    self.send_header("Location", self.path[len("/moved"):])
+                    self.end_headers()
+                else:
+                    super().do_GET()
+        handler = functools.partial(Handler, directory=sys.argv[1])
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         print(server.server_address[1], flush=True)
         server.serve_forever()
@@ -78,6 +87,9 @@ final class LocalHTTPServer {
 
         #expect(try Downloader.download(DownloadFile(name: "good.gz", md5: goodMD5), from: base, to: destination) == 5000)
         #expect(FileManager.default.contents(atPath: destination + "/good.gz") == Data(good))
+        // Redirects are followed (GitHub's raw URLs redirect to raw.githubusercontent.com).
+        let moved = try makeTemporaryDirectory()
+        #expect(try Downloader.download(DownloadFile(name: "good.gz", md5: goodMD5), from: base.appendingPathComponent("moved/"), to: moved) == 5000)
 
         for (name, md5) in [("truncated.gz", goodMD5), ("wrong.gz", "00000000000000000000000000000000"), ("absent.gz", goodMD5)] {
             do {
