@@ -117,8 +117,10 @@ runChapter("text", options: Options.self) { options, run in
     let (train, trainDocuments) = examples(split.train)
     let (test, _) = examples(split.test)
     // ANCHOR_END: data
+    guard train.count >= 2, test.count >= 1 else { throw ChapterError("\(options.corpus ?? WordNetCorpus.defaultPath): only \(train.count) training and \(test.count) test documents have a word of the \(vocabularySize)-word training vocabulary; the chapter needs at least 2 and 1") }
     let topics = corpus.topicNames
     run.log("\(options.corpus ?? "WordNet nouns"): \(topics.count) topics, \(train.count) training and \(test.count) test documents, vocabulary \(vocabularySize) (first: \(bagOfWords.vocabulary.prefix(8).joined(separator: ", ")))")
+    if let skipped = corpus.skippedFilesSummary { run.log(skipped) }
     run.record("training_documents", Double(train.count))
     run.record("test_documents", Double(test.count))
     run.record("vocabulary_size", Double(vocabularySize))

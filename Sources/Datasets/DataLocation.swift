@@ -55,15 +55,16 @@ public enum IDXFileName {
 /// Where data is looked for, with the process environment passed in so tests can inject it.
 ///
 /// Search order for a set of kind `k` (first directory holding all four files wins):
-/// 1. `--data DIR`: `DIR/<k>/`, then `DIR` itself (Fashion-MNIST only). Given explicitly, nothing
+/// 1. `--data DIR`: `DIR/<k>/`, then `DIR` itself (for either set). Given explicitly, nothing
 ///    else is tried: missing files are an error, never a silent fallback.
 /// 2. `$AUTOENCODER_DATA`: `$AUTOENCODER_DATA/<k>/`, then `$AUTOENCODER_DATA` (Fashion-MNIST only).
 /// 3. `./data`: `./data/<k>/`, then `./data` (Fashion-MNIST only).
 /// 4. Fashion-MNIST only: `/usr/share/datasets/fashion-mnist` (Debian package `dataset-fashion-mnist`).
 ///
-/// `<k>` is `fashion-mnist` or `mnist`. MNIST is never looked for directly in a data directory,
-/// because its files have the same names as Fashion-MNIST's. Each file may be gzipped
-/// (`name.gz`, preferred when both exist) or uncompressed (`name`).
+/// `<k>` is `fashion-mnist` or `mnist`. MNIST's files have the same names as Fashion-MNIST's, so
+/// MNIST is looked for directly in a data directory only when the user named both the set and the
+/// directory (`--dataset mnist --data DIR`); the default places hold Fashion-MNIST at their top.
+/// Each file may be gzipped (`name.gz`, preferred when both exist) or uncompressed (`name`).
 public struct DataLocation: Sendable {
     /// The environment variable naming a data directory.
     public static let environmentVariable = "AUTOENCODER_DATA"
@@ -99,7 +100,7 @@ public struct DataLocation: Sendable {
             let nested = join(base, kind.subdirectoryName)
             return kind == .fashionMNIST ? [nested, base] : [nested]
         }
-        if let dataFlag { return inside(dataFlag) }
+        if let dataFlag { return [join(dataFlag, kind.subdirectoryName), dataFlag] }
         var directories: [String] = []
         if let fromEnvironment = environment[Self.environmentVariable], !fromEnvironment.isEmpty {
             directories += inside(fromEnvironment)

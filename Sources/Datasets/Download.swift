@@ -33,10 +33,11 @@ public struct DownloadSource: Sendable {
         self.files = files
     }
 
-    /// Fashion-MNIST from Zalando's official mirror, with the MD5s listed in its README.
+    /// Fashion-MNIST over HTTPS from the files committed to Zalando's GitHub repository (its
+    /// official S3 mirror serves plain HTTP only), with the MD5s listed in the project's README.
     public static let fashionMNIST = DownloadSource(
         kind: .fashionMNIST,
-        baseURL: URL(string: "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/")!,
+        baseURL: URL(string: "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/")!,
         files: [
             DownloadFile(name: "train-images-idx3-ubyte.gz", md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
             DownloadFile(name: "train-labels-idx1-ubyte.gz", md5: "25c81989df183df01b3e8a0aad5dffbe"),
@@ -45,7 +46,7 @@ public struct DownloadSource: Sendable {
         ]
     )
 
-    /// MNIST from the mirror torchvision uses, with torchvision's MD5s.
+    /// MNIST over HTTPS from the mirror torchvision uses, with torchvision's MD5s.
     public static let mnist = DownloadSource(
         kind: .mnist,
         baseURL: URL(string: "https://ossci-datasets.s3.amazonaws.com/mnist/")!,

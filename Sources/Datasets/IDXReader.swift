@@ -1,3 +1,5 @@
+import Foundation
+
 /// Images read from an IDX3 file (magic number `0x00000803`: unsigned bytes, three dimensions).
 public struct IDXImages: Sendable {
     /// Number of images.
@@ -21,9 +23,12 @@ public struct IDXLabels: Sendable {
 /// Reader for the IDX format of MNIST and Fashion-MNIST, gzipped or not.
 ///
 /// An IDX file is a big-endian header — two zero bytes, a type byte (`0x08` = unsigned byte), a
-/// dimension count, then one 32-bit size per dimension — followed by the data. Every problem
-/// (missing, truncated, trailing bytes, bad magic, wrong dimensions, not gzip-decodable) is thrown
-/// as a one-line `DatasetError` naming the file.
+/// dimension count, then one 32-bit size per dimension — followed by the data. The header is read
+/// first and the data is then read (inflated, for gzip) only up to the size it promises: a file
+/// with more is refused as soon as the extra shows, so memory stays within a small multiple of the
+/// promised size whatever the file holds. Every problem (missing, truncated, trailing bytes, bad
+/// magic, wrong dimensions, not gzip-decodable, too large for this machine) is thrown as a one-line
+/// `DatasetError` naming the file.
 public enum IDXReader {
     /// Magic number of an IDX file of unsigned bytes with three dimensions (images).
     public static let imageMagic: UInt32 = 0x0000_0803
@@ -35,47 +40,50 @@ public enum IDXReader {
 
     /// Reads the images at `path` (`.gz` or uncompressed) and converts each byte to `byte / 255`.
     public static func readImages(atPath path: String) throws -> IDXImages {
-        let bytes = try Gzip.readFile(atPath: path)
-        let dimensions = try header(of: bytes, expectedMagic: imageMagic, path: path)
+        let reader = try DecompressingReader(path: path)
+        let dimensions = try header(of: reader, expectedMagic: imageMagic)
         let count = dimensions[0], rows = dimensions[1], columns = dimensions[2]
         guard rows > 0, columns > 0 else {
             throw DatasetError(path: path, problem: "wrong dimensions \(rows)×\(columns) (each image needs at least one row and one column)")
         }
-        let headerSize = 4 + 4 * dimensions.count
-        try checkPayload(byteCount: bytes.count - headerSize, expected: count * rows * columns, path: path, what: "\(count) images of \(rows)×\(columns)")
-        let total = count * rows * columns
-        let pixels = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+        let what = "\(count) images of \(rows)×\(columns)"
+        let (imageSize, imageOverflow) = rows.multipliedReportingOverflow(by: columns)
+        let (pixelCount, overflow) = count.multipliedReportingOverflow(by: imageSize)
+        guard !imageOverflow, !overflow else {
+            throw DatasetError(path: path, problem: "corrupt: header promises \(what), more bytes than any file can hold")
+        }
+        let bytes = try payload(of: reader, expected: pixelCount, what: what, bytesPerDecodedItem: MemoryLayout<Float>.size)
+        let pixels = [Float](unsafeUninitializedCapacity: pixelCount) { buffer, initialized in
             bytes.withUnsafeBufferPointer { source in
                 pixelValues.withUnsafeBufferPointer { table in
-                    let payload = source.baseAddress! + headerSize
-                    for index in 0..<total {
-                        buffer[index] = table[Int(payload[index])]
+                    for index in 0..<pixelCount {
+                        buffer[index] = table[Int(source[index])]
                     }
                 }
             }
-            initialized = total
+            initialized = pixelCount
         }
         return IDXImages(count: count, rows: rows, columns: columns, pixels: pixels)
     }
 
     /// Reads the labels at `path` (`.gz` or uncompressed).
     public static func readLabels(atPath path: String) throws -> IDXLabels {
-        let bytes = try Gzip.readFile(atPath: path)
-        let dimensions = try header(of: bytes, expectedMagic: labelMagic, path: path)
-        let count = dimensions[0]
-        try checkPayload(byteCount: bytes.count - 8, expected: count, path: path, what: "\(count) labels")
-        let labels = bytes[8...].map { Int($0) }
-        return IDXLabels(count: count, labels: labels)
+        let reader = try DecompressingReader(path: path)
+        let count = try header(of: reader, expectedMagic: labelMagic)[0]
+        let bytes = try payload(of: reader, expected: count, what: "\(count) labels", bytesPerDecodedItem: MemoryLayout<Int>.size)
+        return IDXLabels(count: count, labels: bytes.map { Int($0) })
     }
 
-    /// Validates the magic number and returns the dimension sizes.
-    private static func header(of bytes: [UInt8], expectedMagic: UInt32, path: String) throws -> [Int] {
+    /// Reads and validates the magic number and returns the dimension sizes.
+    private static func header(of reader: DecompressingReader, expectedMagic: UInt32) throws -> [Int] {
+        let path = reader.path
         let expectedDimensions = Int(expectedMagic & 0xff)
         let kind = expectedDimensions == 3 ? "IDX3 image file" : "IDX1 label file"
-        guard bytes.count >= 4 else {
-            throw DatasetError(path: path, problem: "truncated: \(bytes.count) bytes, too short for an IDX header")
+        let start = try reader.read(upTo: 4)
+        guard start.count == 4 else {
+            throw DatasetError(path: path, problem: "truncated: \(start.count) bytes, too short for an IDX header")
         }
-        let magic = bigEndianUInt32(bytes, at: 0)
+        let magic = bigEndianUInt32(start, at: 0)
         guard magic >> 8 == expectedMagic >> 8 else {
             throw DatasetError(path: path, problem: "bad magic number \(hex(magic)) (expected \(hex(expectedMagic)) for an \(kind))")
         }
@@ -83,14 +91,38 @@ public enum IDXReader {
         guard dimensionCount == expectedDimensions else {
             throw DatasetError(path: path, problem: "wrong dimensions: header declares \(dimensionCount) dimensions, an \(kind) has \(expectedDimensions) (magic \(hex(magic)))")
         }
-        guard bytes.count >= 4 + 4 * dimensionCount else {
-            throw DatasetError(path: path, problem: "truncated: \(bytes.count) bytes, too short for an IDX header with \(dimensionCount) dimensions")
+        let sizes = try reader.read(upTo: 4 * dimensionCount)
+        guard sizes.count == 4 * dimensionCount else {
+            throw DatasetError(path: path, problem: "truncated: \(4 + sizes.count) bytes, too short for an IDX header with \(dimensionCount) dimensions")
         }
-        return (0..<dimensionCount).map { Int(bigEndianUInt32(bytes, at: 4 + 4 * $0)) }
+        return (0..<dimensionCount).map { Int(bigEndianUInt32(sizes, at: 4 * $0)) }
+    }
+
+    /// Reads the data after the header, which must hold exactly `expected` bytes, and stops as soon
+    /// as it proves longer. `what` describes the promise ("10000 labels") in messages.
+    ///
+    /// Before reading, the promise itself is checked: a plain file's size is known, so a short or
+    /// long one is refused at once; and a promise that, decoded at `bytesPerDecodedItem` bytes per
+    /// byte read, would not fit in this machine's memory is refused rather than attempted.
+    private static func payload(of reader: DecompressingReader, expected: Int, what: String, bytesPerDecodedItem: Int) throws -> [UInt8] {
+        let path = reader.path
+        if !reader.isCompressed {
+            try checkPayload(byteCount: reader.fileSize - reader.deliveredCount, expected: expected, what: what, path: path)
+        }
+        let memory = ProcessInfo.processInfo.physicalMemory
+        let (decodedSize, overflow) = expected.multipliedReportingOverflow(by: 1 + bytesPerDecodedItem)
+        if overflow || UInt64(decodedSize) > memory {
+            throw DatasetError(path: path, problem: "too large: header promises \(what) (\(expected) bytes), more than this machine's memory (\(memory) bytes) holds once decoded")
+        }
+        guard let bytes = try reader.readToEnd(limit: expected) else {
+            throw DatasetError(path: path, problem: "more data than the header's \(what) (\(expected) bytes): not an IDX file, or a corrupt one")
+        }
+        try checkPayload(byteCount: bytes.count, expected: expected, what: what, path: path)
+        return bytes
     }
 
     /// Checks the payload after the header holds exactly `expected` bytes.
-    private static func checkPayload(byteCount: Int, expected: Int, path: String, what: String) throws {
+    private static func checkPayload(byteCount: Int, expected: Int, what: String, path: String) throws {
         if byteCount < expected {
             throw DatasetError(path: path, problem: "truncated: header promises \(what) (\(expected) bytes) but only \(byteCount) bytes follow")
         }

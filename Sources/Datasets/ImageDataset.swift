@@ -16,10 +16,14 @@ public struct ImageSplit: Sendable {
     /// Pixels per image: `rows × columns`.
     public var featureCount: Int { rows * columns }
 
-    /// Creates a split from images and labels already read; throws when their counts differ.
+    /// Creates a split from images and labels already read; throws when their counts differ or
+    /// the split is empty. Any other count is accepted, so a subset of a set works.
     public init(images: IDXImages, labels: IDXLabels, imagesPath: String, labelsPath: String) throws {
         guard images.count == labels.count else {
             throw DatasetError(path: labelsPath, problem: "count mismatch: \(labels.count) labels but \(imagesPath) has \(images.count) images")
+        }
+        guard images.count > 0 else {
+            throw DatasetError(path: imagesPath, problem: "empty: the header promises 0 images; a split needs at least one")
         }
         self.count = images.count
         self.rows = images.rows
@@ -49,9 +53,9 @@ public struct ImageDataset: Sendable {
     public let kind: ImageDatasetKind
     /// The directory the files were read from.
     public let directory: String
-    /// The training split (60 000 images for both sets).
+    /// The training split (60 000 images in both published sets; any number in a subset).
     public let train: ImageSplit
-    /// The test split (10 000 images for both sets).
+    /// The test split (10 000 images in both published sets; any number in a subset).
     public let test: ImageSplit
 
     /// Class names indexed by label.

@@ -1,5 +1,6 @@
-// `make data`: downloads Fashion-MNIST and MNIST from their official mirrors into ./data
-// (data/fashion-mnist/ and data/mnist/), verifying each file's MD5 before giving it its final name.
+// `make data`: downloads Fashion-MNIST and MNIST over HTTPS into ./data (data/fashion-mnist/ and
+// data/mnist/), verifying each file's published MD5 before giving it its final name. Fashion-MNIST
+// comes from Zalando's GitHub repository, MNIST from the mirror torchvision uses.
 //
 // Usage: download-data [DIRECTORY] [--dataset fashion-mnist|mnist|all]
 import Datasets

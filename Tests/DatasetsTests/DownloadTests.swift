@@ -24,7 +24,8 @@ import Testing
     }
 }
 
-/// `python3 -m http.server`-style server on 127.0.0.1 with a port chosen by the OS.
+/// `python3 -m http.server`-style server on 127.0.0.1 with a port chosen by the OS; a request for
+/// `/moved/NAME` is answered with a 302 redirect to `/NAME`, as GitHub's raw URLs answer.
 final class LocalHTTPServer {
     let process = Process()
     let port: Int
@@ -34,8 +35,16 @@ final class LocalHTTPServer {
         import functools, http.server, signal, sys
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-        handler.log_message = lambda *arguments: None
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *arguments): pass
+            def do_GET(self):
+                if self.path.startswith("/moved/"):
+                    self.send_response(302)
+                    self.send_header("Location", self.path[len("/moved"):])
+                    self.end_headers()
+                else:
+                    super().do_GET()
+        handler = functools.partial(Handler, directory=sys.argv[1])
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         print(server.server_address[1], flush=True)
         server.serve_forever()
@@ -78,6 +87,9 @@ final class LocalHTTPServer {
 
         #expect(try Downloader.download(DownloadFile(name: "good.gz", md5: goodMD5), from: base, to: destination) == 5000)
         #expect(FileManager.default.contents(atPath: destination + "/good.gz") == Data(good))
+        // Redirects are followed (GitHub's raw URLs redirect to raw.githubusercontent.com).
+        let moved = try makeTemporaryDirectory()
+        #expect(try Downloader.download(DownloadFile(name: "good.gz", md5: goodMD5), from: base.appendingPathComponent("moved/"), to: moved) == 5000)
 
         for (name, md5) in [("truncated.gz", goodMD5), ("wrong.gz", "00000000000000000000000000000000"), ("absent.gz", goodMD5)] {
             do {
@@ -101,5 +113,30 @@ final class LocalHTTPServer {
         try Downloader.download(source, into: destination) { lines.append($0) }
         #expect(lines.count == 2 && lines[1].hasSuffix("already present, checksum ok"))
         #expect(FileManager.default.fileExists(atPath: destination + "/mnist/good.gz"))
+    }
+}
+
+@Suite struct DownloadSourceTests {
+    @Test func officialSourcesAreFetchedOverHTTPSWithThePublishedChecksums() {
+        let fashion = "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/"
+        let mnist = "https://ossci-datasets.s3.amazonaws.com/mnist/"
+        #expect(DownloadSource.fashionMNIST.baseURL.absoluteString == fashion)
+        #expect(DownloadSource.mnist.baseURL.absoluteString == mnist)
+        for source in [DownloadSource.fashionMNIST, .mnist] {
+            #expect(source.files.map(\.name) == IDXFileName.all.map { $0 + ".gz" })
+            for file in source.files {
+                #expect(source.baseURL.appendingPathComponent(file.name).absoluteString == source.baseURL.absoluteString + file.name)
+                #expect(source.baseURL.appendingPathComponent(file.name).scheme == "https")
+            }
+        }
+        // As published in Zalando's README and in torchvision's MNIST resources.
+        #expect(DownloadSource.fashionMNIST.files.map(\.md5) == [
+            "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
+            "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310",
+        ])
+        #expect(DownloadSource.mnist.files.map(\.md5) == [
+            "f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
+            "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c",
+        ])
     }
 }

@@ -155,6 +155,62 @@ struct CheckpointTests {
         #expect(checkpointError { _ = try Checkpoint.decode(huge) }.contains("truncated"))
     }
 
+    @Test("tensors must tile the data section: overlaps, gaps and trailing bytes are refused")
+    func tiling() {
+        func message(_ header: String, data: [UInt8]) -> String {
+            checkpointError { _ = try Checkpoint.decode(safetensorsBytes(header: header, data: data)) }
+        }
+        let twelve = Self.oneTwoBytes + [0, 0, 0x40, 0x40]
+        // Overlapping tensors would each get a copy of the shared bytes: a header could list thousands.
+        #expect(message(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: twelve)
+                == "checkpoint: corrupt: tensors a and b overlap (both use bytes 4..<8)")
+        #expect(message(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#, data: twelve)
+                == "checkpoint: corrupt: bytes 4..<8 of the 12-byte data section belong to no tensor")
+        #expect(message(#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: twelve)
+                == "checkpoint: corrupt: bytes 8..<12 of the 12-byte data section belong to no tensor")
+        #expect(message("{}", data: Self.oneTwoBytes) == "checkpoint: corrupt: bytes 0..<8 of the 8-byte data section belong to no tensor")
+        // Decoding a slice of a larger buffer reads the slice's own bytes.
+        let good = Checkpoint(tensors: ["w": Tensor<Float>(shape: [2], scalars: [1, 2])]).encoded()
+        let padded = Data([9, 9, 9]) + good
+        #expect((try? Checkpoint.decode(padded[3...]))?.tensors["w"]?.scalars == [1, 2])
+    }
+
+    @Test("a file that claims or holds far more than its header promises is refused before it is read")
+    func hugeFiles() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A header length past the format's 100 MB limit, in a 100 MB file that is all hole.
+        let longHeader = directory.appendingPathComponent("long-header.safetensors")
+        try Data([0x08, 0xE1, 0xF5, 0x05, 0, 0, 0, 0]).write(to: longHeader)  // 100 000 008
+        let handle = try FileHandle(forWritingTo: longHeader)
+        try handle.truncate(atOffset: 100_000_100)
+        try handle.close()
+        #expect(checkpointError { _ = try Checkpoint.read(from: longHeader) }
+                == "\(longHeader.path): corrupt: header claims 100000008 bytes, more than the format's limit of 100000000")
+        // Run in a child process so that its peak resident size is the reader's alone.
+        await #expect(processExitsWith: .success) {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString).safetensors")
+            // A valid 8-byte tensor, then a hole up to 1 GiB: trailing bytes no tensor claims.
+            try Checkpoint(tensors: ["w": Tensor<Float>(shape: [2], scalars: [1, 2])]).encoded().write(to: url)
+            let handle = try FileHandle(forWritingTo: url)
+            try handle.truncate(atOffset: 1 << 30)
+            try handle.close()
+            var message = "no error"
+            do { _ = try Checkpoint.read(from: url) } catch { message = String(describing: error) }
+            try? FileManager.default.removeItem(at: url)
+            // VmHWM, not getrusage: its ru_maxrss would include the test runner's peak before the exec.
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let peakLine = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? "VmHWM: 0 kB"
+            let peak = (Int(peakLine.split(separator: " ")[1]) ?? 0) * 1024
+            let dataLength = (1 << 30) - 64
+            let expected = "\(url.path): corrupt: bytes 8..<\(dataLength) of the \(dataLength)-byte data section belong to no tensor"
+            // Reading the file would take over 1 GB; the test process itself is about 55 MB.
+            // Exit status 2: the wrong message; 3: too much memory.
+            guard message == expected else { exit(2) }
+            guard peak > 0, peak < 200_000_000 else { exit(3) }
+        }
+    }
+
     @Test("writing into a missing directory fails with the system's reason")
     func writeError() throws {
         let directory = try temporaryDirectory()

@@ -68,40 +68,102 @@ public struct Checkpoint {
         }
     }
 
+    /// The longest JSON header accepted: 100 MB, the limit of the safetensors reference
+    /// implementation (its `MAX_HEADER_SIZE`).
+    public static let maximumHeaderByteCount = 100_000_000
+
     /// Reads a checkpoint, validating the header, dtypes, shapes and offsets.
+    ///
+    /// Memory stays within a small multiple of what the header promises: the header length is
+    /// checked against the file size and `maximumHeaderByteCount` before the header is read, and
+    /// the tensors' extents must tile the rest of the file exactly (as the format requires) before
+    /// the data section is read. A file that claims more than it holds, or holds more than it
+    /// claims, is refused in one line without reading it.
     public static func read(from url: URL) throws -> Checkpoint {
-        let data: Data
+        let path = url.path
+        func fail(_ problem: String) -> CheckpointError { CheckpointError("\(path): \(problem)") }
         do {
-            data = try Data(contentsOf: url)
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            let fileSize = Int(try handle.seekToEnd())
+            try handle.seek(toOffset: 0)
+            let lengthBytes = try handle.read(upToCount: 8) ?? Data()
+            let headerLength = try checkedHeaderLength(lengthBytes, byteCount: fileSize, fail: fail)
+            let headerBytes = try handle.read(upToCount: headerLength) ?? Data()
+            let dataLength = fileSize - 8 - headerLength
+            guard headerBytes.count == headerLength else { throw fail("truncated while reading the header") }
+            let layout = try parseHeader(headerBytes, dataLength: dataLength, fail: fail)
+            let dataSection = try handle.read(upToCount: dataLength) ?? Data()
+            guard dataSection.count == dataLength else { throw fail("truncated while reading the data section") }
+            return layout.checkpoint(dataSection: dataSection)
+        } catch let error as CheckpointError {
+            throw error
         } catch {
-            throw CheckpointError("cannot read checkpoint \(url.path): \(describeFileError(error))")
+            throw CheckpointError("cannot read checkpoint \(path): \(describeFileError(error))")
         }
-        return try decode(data, source: url.path)
     }
 
     /// Decodes safetensors bytes; `source` names the file in error messages.
     public static func decode(_ data: Data, source: String = "checkpoint") throws -> Checkpoint {
-        let bytes = [UInt8](data)
         func fail(_ problem: String) -> CheckpointError { CheckpointError("\(source): \(problem)") }
-        guard bytes.count >= 8 else { throw fail("truncated: \(bytes.count) bytes, less than the 8-byte header length") }
-        let headerLength = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[$1]) << (8 * UInt64($1)) }
-        guard headerLength <= UInt64(bytes.count - 8) else {
-            throw fail("truncated: header claims \(headerLength) bytes but the file has \(bytes.count - 8) after the length")
+        let headerLength = try checkedHeaderLength(data.prefix(8), byteCount: data.count, fail: fail)
+        // `data` may be a slice whose indices do not start at 0.
+        let headerStart = data.startIndex + 8, dataStart = headerStart + headerLength
+        let layout = try parseHeader(data[headerStart..<dataStart], dataLength: data.endIndex - dataStart, fail: fail)
+        return layout.checkpoint(dataSection: data[dataStart...])
+    }
+
+    /// The header length stored in the first 8 bytes, checked against the `byteCount` of the whole
+    /// file and against `maximumHeaderByteCount`.
+    private static func checkedHeaderLength(_ lengthBytes: Data, byteCount: Int, fail: (String) -> CheckpointError) throws -> Int {
+        guard byteCount >= 8, lengthBytes.count == 8 else {
+            throw fail("truncated: \(byteCount) bytes, less than the 8-byte header length")
         }
-        let headerBytes = bytes[8..<(8 + Int(headerLength))]
-        guard let json = try? JSONSerialization.jsonObject(with: Data(headerBytes)), let header = json as? [String: Any] else {
+        let headerLength = lengthBytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard headerLength <= UInt64(byteCount - 8) else {
+            throw fail("truncated: header claims \(headerLength) bytes but the file has \(byteCount - 8) after the length")
+        }
+        guard headerLength <= UInt64(maximumHeaderByteCount) else {
+            throw fail("corrupt: header claims \(headerLength) bytes, more than the format's limit of \(maximumHeaderByteCount)")
+        }
+        return Int(headerLength)
+    }
+
+    /// Where each tensor lies in the data section, and the metadata, from a validated header.
+    private struct Layout {
+        var entries: [(name: String, shape: [Int], range: Range<Int>)] = []
+        var metadata: [String: String] = [:]
+
+        /// The checkpoint, copying each tensor out of `dataSection` (the bytes after the header).
+        func checkpoint(dataSection: Data) -> Checkpoint {
+            var tensors: [String: Tensor<Float>] = [:]
+            dataSection.withUnsafeBytes { raw in
+                for entry in entries {
+                    let tensor = Tensor<Float>(zeros: entry.shape)
+                    if !entry.range.isEmpty {
+                        UnsafeMutableRawPointer(tensor.mutablePointer).copyMemory(from: raw.baseAddress! + entry.range.lowerBound, byteCount: entry.range.count)
+                    }
+                    tensors[entry.name] = tensor
+                }
+            }
+            return Checkpoint(tensors: tensors, metadata: metadata)
+        }
+    }
+
+    /// Parses and validates the JSON header: dtypes, shapes, offsets within the `dataLength`-byte
+    /// data section, and extents that cover the data section exactly once (no overlap, no gap, no
+    /// trailing bytes), so the tensors never need more memory than the file's data.
+    private static func parseHeader(_ headerBytes: Data, dataLength: Int, fail: (String) -> CheckpointError) throws -> Layout {
+        guard let json = try? JSONSerialization.jsonObject(with: headerBytes), let header = json as? [String: Any] else {
             throw fail("corrupt: the header is not a JSON object")
         }
-        let dataStart = 8 + Int(headerLength)
-        let dataLength = bytes.count - dataStart
-        var tensors: [String: Tensor<Float>] = [:]
-        var metadata: [String: String] = [:]
+        var layout = Layout()
         for (name, value) in header {
             if name == "__metadata__" {
                 guard let fields = value as? [String: Any] else { throw fail("corrupt: __metadata__ is not an object") }
                 for (key, field) in fields {
                     guard let string = field as? String else { throw fail("corrupt: metadata \(key) is not a string") }
-                    metadata[key] = string
+                    layout.metadata[key] = string
                 }
                 continue
             }
@@ -123,14 +185,25 @@ public struct Checkpoint {
             guard end - begin == count * 4 else {
                 throw fail("corrupt: tensor \(name) of shape \(shape) needs \(count * 4) bytes, offsets give \(end - begin)")
             }
-            let tensor = Tensor<Float>(zeros: shape)
-            bytes.withUnsafeBytes { raw in
-                let source = raw.baseAddress! + dataStart + begin
-                UnsafeMutableRawPointer(tensor.mutablePointer).copyMemory(from: source, byteCount: end - begin)
-            }
-            tensors[name] = tensor
+            layout.entries.append((name, shape, begin..<end))
         }
-        return Checkpoint(tensors: tensors, metadata: metadata)
+        // Tensors may not share bytes (each would get its own copy of them) nor leave bytes unused.
+        var covered = 0
+        var previous = ""
+        for entry in layout.entries.sorted(by: { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }) {
+            if entry.range.lowerBound < covered {
+                throw fail("corrupt: tensors \(previous) and \(entry.name) overlap (both use bytes \(entry.range.lowerBound)..<\(min(covered, entry.range.upperBound)))")
+            }
+            if entry.range.lowerBound > covered {
+                throw fail("corrupt: bytes \(covered)..<\(entry.range.lowerBound) of the \(dataLength)-byte data section belong to no tensor")
+            }
+            covered = entry.range.upperBound
+            previous = entry.name
+        }
+        guard covered == dataLength else {
+            throw fail("corrupt: bytes \(covered)..<\(dataLength) of the \(dataLength)-byte data section belong to no tensor")
+        }
+        return layout
     }
 
     /// Copies the stored values into a model's parameters, checking that every name is present with
