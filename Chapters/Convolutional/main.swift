@@ -226,11 +226,18 @@ runChapter("convolutional", options: Options.self) { options, run in
     run.record("dense_test_loss", denseHistory.series("test_loss").last!)
     run.record("dense_parameters", Double(dense.parameterCount))
     let queries = test.prefix(run.scaled(full: 1000, quick: 100))
+    run.record("retrieval_queries", Double(queries.count))
     for (name, encoder) in [("convolutional", model), ("dense", dense)] {
         let codes = mapOverBatches(train, batchSize: 500) { encoder($0).code }
         let neighbours = nearestNeighbours(of: mapOverBatches(queries) { encoder($0).code }, in: codes, count: 10)
         run.record("precision_at_10_\(name)", precisionAtK(neighbours: neighbours, queryLabels: queries.labels,
                                                             databaseLabels: train.labels, k: 10))
+    }
+    if options.codeSize == 2 {  // exercise 3: a 2-number code, drawn as a map
+        let codes = mapOverBatches(test, batchSize: 500) { model($0).code }.rowArrays
+        try ScatterPlot(title: "Test images in the convolutional model's 2-D code", xLabel: "code unit 1",
+                        yLabel: "code unit 2", x: codes.map { $0[0] }, y: codes.map { $0[1] },
+                        classes: test.labels, classNames: classNames).write(to: run.figure("code_map"), width: 900, height: 650)
     }
     var comparison = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
     comparison.addRow(label: "test images", images: shown.rowArrays)
@@ -245,13 +252,15 @@ runChapter("convolutional", options: Options.self) { options, run in
 
     // MARK: Three ways back up: unpooling, transposed convolution, nearest upsampling
     // ANCHOR: three-decoders
-    let subset = train.prefix(run.scaled(full: 20_000, quick: 1000))
+    let subset = train.prefix(run.scaled(full: 20_000, quick: 1000)), decoderEpochs = run.scaled(full: 3, quick: 1)
+    run.record("decoder_training_images", Double(subset.count))
+    run.record("decoder_epochs", Double(decoderEpochs))
     var decoderRows: [(String, [[Float]])] = [("test images", shown.rowArrays)]
     var unpoolingModel: PoolingAutoencoder?
     for kind in Upsampling.allCases {
         let candidate = PoolingAutoencoder(kind, codeSize: options.codeSize, generator: run.generator)
         let candidateHistory = try fit(kind.rawValue, parameters: candidate.parameters, model: { candidate($0) },
-                                       epochs: run.scaled(full: 3, quick: 1), train: subset, test: test, run: run)
+                                       epochs: decoderEpochs, train: subset, test: test, run: run)
         run.record("\(kind.rawValue)_test_loss", candidateHistory.series("test_loss").last!)
         run.record("\(kind.rawValue)_parameters", Double(candidate.parameters.reduce(0) { $0 + $1.count }))
         decoderRows.append((kind.rawValue, reconstructions({ candidate($0) }, shown)))
@@ -318,15 +327,16 @@ runChapter("convolutional", options: Options.self) { options, run in
         ("dense", Autoencoder(sizes: [784, 256, 64], codeActivation: .relu, generator: run.generator)),
         ("convolutional", makeConvolutionalAutoencoder(codeSize: 64, generator: run.generator)),
     ]
-    let cleanTest = test.matrix, noisyTest = addNoise(cleanTest)
+    let cleanTest = test.matrix, noisyTest = addNoise(cleanTest), denoiserEpochs = run.scaled(full: 5, quick: 1)
     for (key, denoiser) in denoisers {
         try fit("\(key) denoiser", parameters: denoiser.parameters, model: denoiser.callAsFunction,
-                epochs: run.scaled(full: 5, quick: 1), train: train, test: test, run: run, corrupt: addNoise)
+                epochs: denoiserEpochs, train: train, test: test, run: run, corrupt: addNoise)
         run.record("\(key)_denoising_psnr", psnr(denoiser.callAsFunction, inputs: noisyTest, clean: cleanTest))
     }
     // ANCHOR_END: denoising
     run.record("noisy_psnr", peakSignalToNoiseRatio(meanSquaredError: Double(meanSquaredError(predicted: noisyTest, expected: cleanTest).scalarValue)))
     run.record("sigma", options.sigma)
+    run.record("denoiser_epochs", Double(denoiserEpochs))
     var denoised = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
     let noisyShown = noisyTest.gatheringRows((0..<10).compactMap { label in test.labels.firstIndex(of: label) })
     denoised.addRow(label: "noisy input", images: noisyShown.rowArrays)

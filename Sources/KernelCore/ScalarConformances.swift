@@ -22,17 +22,27 @@ extension Float: TensorScalar {
     /// See ``vectorTanh(_:)``.
     @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorTanh(x) }
 
-    /// `cblas_sgemm`, split into blocks across the engine's threads (see ``splitGemm(_:_:_:_:_:_:_:_:_:_:_:)``).
+    /// `cblas_sgemm` split into blocks across the engine's threads (see ``splitGemm(_:_:_:_:_:_:_:_:_:_:_:_:)``).
     public static func gemm(
         transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         splitGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc) { m, n, a, b, c in
-            cblas_sgemm(
-                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+            gemmOnCallingThread(transposeA: transposeA, transposeB: transposeB, rows: m, columns: n, inner: k,
+                                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
+    }
+
+    /// `cblas_sgemm`, one call on the calling thread.
+    public static func gemmOnCallingThread(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
 
     /// `ssyevd_`.
@@ -80,17 +90,27 @@ extension Double: TensorScalar {
         return result
     }
 
-    /// `cblas_dgemm`, split into blocks across the engine's threads.
+    /// `cblas_dgemm` split into blocks across the engine's threads (see ``splitGemm(_:_:_:_:_:_:_:_:_:_:_:_:)``).
     public static func gemm(
         transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
         splitGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc) { m, n, a, b, c in
-            cblas_dgemm(
-                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+            gemmOnCallingThread(transposeA: transposeA, transposeB: transposeB, rows: m, columns: n, inner: k,
+                                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
+    }
+
+    /// `cblas_dgemm`, one call on the calling thread.
+    public static func gemmOnCallingThread(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
 
     /// `dsyevd_`.
@@ -116,9 +136,9 @@ let splitGemmThreshold = 1 << 18
 
 /// Runs a row-major product C[m, n] = op(A) op(B) as one single-threaded BLAS call per block of C's
 /// rows (or columns, whichever is longer), one block per engine thread. Every element of C is still
-/// summed over the whole inner dimension by one call, so the result is the same for every thread
-/// count; and no BLAS thread spins waiting between calls (OpenBLAS runs single-threaded, see
-/// ``setThreadCount(_:elementwise:)``).
+/// summed over the whole inner dimension by one call (so a given thread count always gives the same
+/// bits; another count may round a block's edge differently), and no BLAS thread spins waiting between
+/// calls (OpenBLAS runs single-threaded, see ``setThreadCount(_:elementwise:)``).
 @inline(__always)
 func splitGemm<S>(
     _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int,

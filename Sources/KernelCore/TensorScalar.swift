@@ -34,6 +34,13 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Lossles
         alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
+    /// The same product as one BLAS call on the calling thread, for work that is already split across
+    /// the engine's threads.
+    static func gemmOnCallingThread(
+        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
     /// Symmetric eigendecomposition in place (LAPACK `?syevd`): on return `matrix` holds the
     /// eigenvectors as rows and `eigenvalues` ascending. Returns LAPACK's `info` (0 on success).
     static func symmetricEigen(

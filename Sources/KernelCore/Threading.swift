@@ -46,6 +46,18 @@ public func forEachPart(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
+/// Runs `body(0)`, `body(1)`, … `body(count − 1)`, in parallel on the engine's threads when `parallel`
+/// and more than one thread is set. Each index runs exactly once; a body that writes only what its
+/// index owns gives the same result for every thread count.
+@inlinable
+public func forEachTask(_ count: Int, parallel: Bool = true, _ body: (Int) -> Void) {
+    if parallel && kernelThreadCount > 1 && count > 1 {
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    } else {
+        for index in 0..<count { body(index) }
+    }
+}
+
 /// How many chunks ``forEachChunk(_:_:)`` splits `count` elements into.
 @inlinable @inline(__always)
 public func chunkCount(_ count: Int) -> Int { kernelThreadCount < 2 || count < parallelThreshold ? 1 : kernelThreadCount }

@@ -293,7 +293,7 @@ struct ConvolutionShapeTests {
         }
     }
 
-    @Test("a trained step leaves results identical for the same seed, and for 1 and 2 threads")
+    @Test("two training steps give identical bits for the same seed and thread count")
     func determinism() {
         func train(threads: Int) -> [Float] {
             setThreadCount(threads)
@@ -310,8 +310,8 @@ struct ConvolutionShapeTests {
         }
         let first = train(threads: 1)
         #expect(train(threads: 1) == first)
-        // Our kernels split work so results do not depend on the thread count; OpenBLAS may still
-        // order its sums differently, so only the same count must give identical bits.
-        #expect(maximumDifference(train(threads: 2), first) < 1e-4)
+        // Another thread count splits matrix products into other blocks, and BLAS may round the edge
+        // of a block differently: the same numbers up to rounding, not the same bits.
+        #expect(maximumDifference(train(threads: 2), first) < 1e-5)
     }
 }

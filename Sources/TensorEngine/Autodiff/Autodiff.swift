@@ -1,4 +1,5 @@
 import KernelCore
+
 // Reverse-mode automatic differentiation on a tape.
 //
 // An operation that has an input requiring a gradient stores its inputs and a closure that, given

@@ -1,4 +1,5 @@
 import KernelCore
+
 // The loops that lower a 2-D convolution to one matrix product (Chellapilla, Puri & Simard 2006;
 // Caffe's im2col / col2im), and the layout changes around that product.
 //
@@ -10,8 +11,8 @@ import KernelCore
 // entry back onto the pixel it came from), so the same pair serves the input gradient of a convolution
 // and the forward pass of a transposed convolution.
 //
-// Kernels are pre-specialised for Float and Double. Work is split across the engine's threads by
-// output rows or channels, each written by exactly one thread, so results do not depend on the split.
+// Kernels are pre-specialised for Float and Double, and run on the calling thread: the operations
+// split a batch into chunks of whole images (small enough for the cache) and run chunks in parallel.
 
 /// The sizes a convolution kernel loop needs, in one value.
 struct ConvolutionShape {
@@ -55,32 +56,30 @@ extension TensorScalar {
     static func imageToColumns(_ image: UnsafePointer<Self>, _ shape: ConvolutionShape, into columns: UnsafeMutablePointer<Self>) {
         let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
         let taps = shape.kernelHeight * shape.kernelWidth
-        forEachPart(shape.columnRows, work: shape.columnRows * shape.columnCount) { rows in
-            for row in rows {
-                let channel = row / taps, i = (row % taps) / shape.kernelWidth, j = row % shape.kernelWidth
-                let validY = shape.validRows(tap: i), validX = shape.validColumns(tap: j)
-                let rowStart = columns + row * shape.columnCount
-                for n in 0..<shape.batch {
-                    let source = image + (n * shape.channels + channel) * plane
-                    let destination = rowStart + n * outputPlane
-                    for y in 0..<shape.outputHeight {
-                        let line = destination + y * shape.outputWidth
-                        guard validY.contains(y) else {
-                            line.update(repeating: 0, count: shape.outputWidth)
-                            continue
-                        }
-                        let sourceLine = source + (y * shape.strideHeight - shape.paddingHeight + i) * shape.width
-                            - shape.paddingWidth + j
-                        if validX.lowerBound > 0 { line.update(repeating: 0, count: validX.lowerBound) }
-                        if shape.strideWidth == 1 {
-                            (line + validX.lowerBound).update(from: sourceLine + validX.lowerBound, count: validX.count)
-                        } else {
-                            let stride = shape.strideWidth
-                            for x in validX { line[x] = sourceLine[x * stride] }
-                        }
-                        if validX.upperBound < shape.outputWidth {
-                            (line + validX.upperBound).update(repeating: 0, count: shape.outputWidth - validX.upperBound)
-                        }
+        for row in 0..<shape.columnRows {
+            let channel = row / taps, i = (row % taps) / shape.kernelWidth, j = row % shape.kernelWidth
+            let validY = shape.validRows(tap: i), validX = shape.validColumns(tap: j)
+            let rowStart = columns + row * shape.columnCount
+            for n in 0..<shape.batch {
+                let source = image + (n * shape.channels + channel) * plane
+                let destination = rowStart + n * outputPlane
+                for y in 0..<shape.outputHeight {
+                    let line = destination + y * shape.outputWidth
+                    guard validY.contains(y) else {
+                        line.update(repeating: 0, count: shape.outputWidth)
+                        continue
+                    }
+                    let sourceLine = source + (y * shape.strideHeight - shape.paddingHeight + i) * shape.width
+                        - shape.paddingWidth + j
+                    if validX.lowerBound > 0 { line.update(repeating: 0, count: validX.lowerBound) }
+                    if shape.strideWidth == 1 {
+                        (line + validX.lowerBound).update(from: sourceLine + validX.lowerBound, count: validX.count)
+                    } else {
+                        let stride = shape.strideWidth
+                        for x in validX { line[x] = sourceLine[x * stride] }
+                    }
+                    if validX.upperBound < shape.outputWidth {
+                        (line + validX.upperBound).update(repeating: 0, count: shape.outputWidth - validX.upperBound)
                     }
                 }
             }
@@ -89,7 +88,7 @@ extension TensorScalar {
 
     /// col2im, the adjoint of ``imageToColumns(_:_:into:)``: image[n, c, y·s − p + i, x·s − p + j] +=
     /// columns[(c, i, j), (n, y, x)] over every tap and output position. Overwrites `image` unless
-    /// `accumulate`. Each channel is summed by one thread in a fixed tap order (deterministic).
+    /// `accumulate`. Each pixel sums its taps in a fixed order (deterministic).
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func columnsToImage(
@@ -97,30 +96,28 @@ extension TensorScalar {
     ) {
         let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
         let taps = shape.kernelHeight * shape.kernelWidth
-        forEachPart(shape.channels, work: shape.columnRows * shape.columnCount) { channels in
-            for channel in channels {
-                if !accumulate {
-                    for n in 0..<shape.batch { (image + (n * shape.channels + channel) * plane).update(repeating: 0, count: plane) }
-                }
-                for tap in 0..<taps {
-                    let i = tap / shape.kernelWidth, j = tap % shape.kernelWidth
-                    let validY = shape.validRows(tap: i), validX = shape.validColumns(tap: j)
-                    guard !validX.isEmpty else { continue }
-                    let rowStart = columns + (channel * taps + tap) * shape.columnCount
-                    for n in 0..<shape.batch {
-                        let destination = image + (n * shape.channels + channel) * plane
-                        let source = rowStart + n * outputPlane
-                        for y in validY {
-                            let line = source + y * shape.outputWidth
-                            let imageLine = destination + (y * shape.strideHeight - shape.paddingHeight + i) * shape.width
-                                - shape.paddingWidth + j
-                            if shape.strideWidth == 1 {
-                                let start = validX.lowerBound
-                                map2Serial(UnsafePointer(imageLine + start), line + start, imageLine + start, validX.count) { $0 + $1 }
-                            } else {
-                                let stride = shape.strideWidth
-                                for x in validX { imageLine[x * stride] += line[x] }
-                            }
+        for channel in 0..<shape.channels {
+            if !accumulate {
+                for n in 0..<shape.batch { (image + (n * shape.channels + channel) * plane).update(repeating: 0, count: plane) }
+            }
+            for tap in 0..<taps {
+                let i = tap / shape.kernelWidth, j = tap % shape.kernelWidth
+                let validY = shape.validRows(tap: i), validX = shape.validColumns(tap: j)
+                guard !validX.isEmpty else { continue }
+                let rowStart = columns + (channel * taps + tap) * shape.columnCount
+                for n in 0..<shape.batch {
+                    let destination = image + (n * shape.channels + channel) * plane
+                    let source = rowStart + n * outputPlane
+                    for y in validY {
+                        let line = source + y * shape.outputWidth
+                        let imageLine = destination + (y * shape.strideHeight - shape.paddingHeight + i) * shape.width
+                            - shape.paddingWidth + j
+                        if shape.strideWidth == 1 {
+                            let start = validX.lowerBound
+                            map2Serial(UnsafePointer(imageLine + start), line + start, imageLine + start, validX.count) { $0 + $1 }
+                        } else {
+                            let stride = shape.strideWidth
+                            for x in validX { imageLine[x * stride] += line[x] }
                         }
                     }
                 }
@@ -137,22 +134,20 @@ extension TensorScalar {
         _ source: UnsafePointer<Self>, channels: Int, batch: Int, planeSize: Int, bias: UnsafePointer<Self>?,
         activation: UnaryFunction?, into destination: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
-        forEachPart(channels, work: channels * batch * planeSize) { part in
-            for channel in part {
-                let shift = SIMD16<Self>(repeating: bias?[channel] ?? 0)
-                for n in 0..<batch {
-                    let from = source + (channel * batch + n) * planeSize
-                    let to = destination + (n * channels + channel) * planeSize
-                    if accumulate {
-                        map2Serial(UnsafePointer(to), from, to, planeSize) { $0 + $1 }
-                        continue
-                    }
-                    switch activation {
-                    case nil: map1Serial(from, to, planeSize) { $0 + shift }
-                    case .relu?: map1Serial(from, to, planeSize) { UnaryFunction.relu.forward($0 + shift) }
-                    case .sigmoid?: map1Serial(from, to, planeSize) { UnaryFunction.sigmoid.forward($0 + shift) }
-                    case let function?: map1Serial(from, to, planeSize) { function.forward($0 + shift) }
-                    }
+        for channel in 0..<channels {
+            let shift = SIMD16<Self>(repeating: bias?[channel] ?? 0)
+            for n in 0..<batch {
+                let from = source + (channel * batch + n) * planeSize
+                let to = destination + (n * channels + channel) * planeSize
+                if accumulate {
+                    map2Serial(UnsafePointer(to), from, to, planeSize) { $0 + $1 }
+                    continue
+                }
+                switch activation {
+                case nil: map1Serial(from, to, planeSize) { $0 + shift }
+                case .relu?: map1Serial(from, to, planeSize) { UnaryFunction.relu.forward($0 + shift) }
+                case .sigmoid?: map1Serial(from, to, planeSize) { UnaryFunction.sigmoid.forward($0 + shift) }
+                case let function?: map1Serial(from, to, planeSize) { function.forward($0 + shift) }
                 }
             }
         }
@@ -167,17 +162,15 @@ extension TensorScalar {
         _ source: UnsafePointer<Self>, channels: Int, batch: Int, planeSize: Int,
         activation: UnaryFunction?, output: UnsafePointer<Self>?, into destination: UnsafeMutablePointer<Self>
     ) {
-        forEachPart(channels, work: channels * batch * planeSize) { part in
-            for channel in part {
-                for n in 0..<batch {
-                    let offset = (n * channels + channel) * planeSize
-                    let to = destination + (channel * batch + n) * planeSize
-                    if let activation, let output {
-                        applyUnaryDerivativeSerial(activation, output: output + offset, upstream: source + offset,
-                                                   into: to, count: planeSize)
-                    } else {
-                        to.update(from: source + offset, count: planeSize)
-                    }
+        for channel in 0..<channels {
+            for n in 0..<batch {
+                let offset = (n * channels + channel) * planeSize
+                let to = destination + (channel * batch + n) * planeSize
+                if let activation, let output {
+                    applyUnaryDerivativeSerial(activation, output: output + offset, upstream: source + offset,
+                                               into: to, count: planeSize)
+                } else {
+                    to.update(from: source + offset, count: planeSize)
                 }
             }
         }
@@ -191,15 +184,13 @@ extension TensorScalar {
         activation: UnaryFunction?
     ) {
         guard bias != nil || activation != nil else { return }
-        forEachPart(batch * channels, work: batch * channels * planeSize) { planes in
-            for index in planes {
-                let plane = x + index * planeSize
-                let shift = SIMD16<Self>(repeating: bias?[index % channels] ?? 0)
-                switch activation {
-                case nil: map1Serial(UnsafePointer(plane), plane, planeSize) { $0 + shift }
-                case .relu?: map1Serial(UnsafePointer(plane), plane, planeSize) { UnaryFunction.relu.forward($0 + shift) }
-                case let function?: map1Serial(UnsafePointer(plane), plane, planeSize) { function.forward($0 + shift) }
-                }
+        for index in 0..<(batch * channels) {
+            let plane = x + index * planeSize
+            let shift = SIMD16<Self>(repeating: bias?[index % channels] ?? 0)
+            switch activation {
+            case nil: map1Serial(UnsafePointer(plane), plane, planeSize) { $0 + shift }
+            case .relu?: map1Serial(UnsafePointer(plane), plane, planeSize) { UnaryFunction.relu.forward($0 + shift) }
+            case let function?: map1Serial(UnsafePointer(plane), plane, planeSize) { function.forward($0 + shift) }
             }
         }
     }
@@ -219,7 +210,8 @@ extension TensorScalar {
     }
 
     /// out = upstream ⊙ f′(y) from the forward output y, on one thread (inside an already split loop).
-    @inline(__always)
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     static func applyUnaryDerivativeSerial(
         _ function: UnaryFunction, output y: UnsafePointer<Self>, upstream g: UnsafePointer<Self>,
         into out: UnsafeMutablePointer<Self>, count: Int

@@ -1,4 +1,5 @@
 import KernelCore
+
 // Element-wise kernels: unary functions and their derivatives, binary operations, scaled
 // accumulation, and the fused bias + activation tail of a linear layer.
 //

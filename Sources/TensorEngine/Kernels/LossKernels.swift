@@ -1,4 +1,5 @@
 import KernelCore
+
 // The fused losses: value, per-element losses and gradient in one pass, split across threads in
 // chunks whose partial sums are added in a fixed order.
 //

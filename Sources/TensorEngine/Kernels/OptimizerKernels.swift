@@ -1,4 +1,5 @@
 import KernelCore
+
 // Optimizer updates exactly as torch.optim computes them.
 //
 // Each kernel is generic over the element type and pre-specialised for Float and Double

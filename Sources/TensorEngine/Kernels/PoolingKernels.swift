@@ -1,4 +1,5 @@
 import KernelCore
+
 // Max-pooling with the position of each maximum, max-unpooling that puts values back at those
 // positions, and nearest-neighbour upsampling — each with its adjoint for the backward pass.
 //

@@ -1,4 +1,5 @@
 import KernelCore
+
 // Reductions over buffers and rows: sums in a fixed order (same input, same bits), dot products,
 // maxima, finiteness, column sums and row-wise softmax.
 //

@@ -1,4 +1,5 @@
 import KernelCore
+
 // + − × ÷ with broadcasting, and their derivatives.
 //
 // Broadcasting follows PyTorch for the cases a network needs: equal shapes; a one-element tensor

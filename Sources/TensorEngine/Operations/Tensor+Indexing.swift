@@ -1,4 +1,5 @@
 import KernelCore
+
 // Reshaping, row gathers for mini-batches, and joining / splitting along the feature axis.
 
 extension Tensor {

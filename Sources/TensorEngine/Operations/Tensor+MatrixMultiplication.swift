@@ -1,4 +1,5 @@
 import KernelCore
+
 // Matrix products through BLAS, and the fused linear layer y = f(x Wᵀ + b).
 
 /// op(a) · op(b) for matrices, where op transposes when asked — BLAS reads the operand transposed

@@ -1,4 +1,5 @@
 import KernelCore
+
 // Max-pooling that remembers where each maximum was, max-unpooling that puts values back there,
 // and nearest-neighbour upsampling, on [batch, channels, height, width] tensors.
 

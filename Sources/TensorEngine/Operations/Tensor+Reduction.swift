@@ -1,4 +1,5 @@
 import KernelCore
+
 // Sums, means and maxima over everything or along one axis of a matrix.
 // Axis reductions keep the reduced axis with extent 1 ([m, n] → [1, n] or [m, 1]), so the result
 // broadcasts back against the input unambiguously.

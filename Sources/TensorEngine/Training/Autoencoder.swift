@@ -1,4 +1,5 @@
 import KernelCore
+
 /// What an autoencoder computes for a batch: the code h = f(x) and the decoder's output g(h) —
 /// logits when the decoder ends without an activation (σ of them gives pixels).
 public struct AutoencoderOutput {

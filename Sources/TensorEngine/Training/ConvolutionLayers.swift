@@ -1,4 +1,5 @@
 import KernelCore
+
 // Convolutional layers with PyTorch's names, weight layouts and default initialisation, so a model
 // built from them saves a checkpoint that `load_state_dict` takes: `Conv2d` weight [out, in, kH, kW],
 // `ConvTranspose2d` weight [in, out, kH, kW], and the reshapes between convolutional and dense layers.
