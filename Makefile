@@ -23,14 +23,15 @@ LIBRARY_INPUTS := Package.swift $(shell find $(addprefix Sources/,$(CHAPTER_LIBR
 # (pipefail passes on swift build's status; grep's own "no lines" status is not a failure).
 swift_build = swift build $(1) 2>&1 | { grep -v '^\[' || true; }
 
-.PHONY: help setup setup-html setup-if-needed build book stitch test check-build-failure bench data clean html \
+.PHONY: help setup setup-html setup-if-needed build book stitch test check-build-failure bench bench-peers data clean html \
 	$(addprefix chapter-,$(CHAPTERS)) $(addprefix run-chapter-,$(CHAPTERS))
 
 help:
 	@echo "make book     run every chapter whose inputs changed (release build) and stitch book/"
 	@echo "make test     unit tests, every chapter in --quick mode, and a quick book build"
 	@echo "make chapter-<name>   run one chapter ($(CHAPTERS)) and restitch the book"
-	@echo "make bench    engine speed (sgemm, samples/s of three reference models, data loading)"
+	@echo "make bench    engine speed (sgemm, samples/s of four reference models, data loading)"
+	@echo "make bench-peers   the same models in PyTorch and JAX, side by side (throwaway venv)"
 	@echo "make data     download MNIST and Fashion-MNIST into ./data (networked machines only)"
 	@echo "make html     the book as one HTML page (needs pandoc; make setup-html installs it)"
 	@echo "make setup    install the system packages ($(SYSTEM_PACKAGES))"
@@ -138,6 +139,16 @@ check-build-failure:
 bench: setup-if-needed
 	@$(call swift_build,-c release --product bench)
 	$(RELEASE)/bench
+
+# The same models in PyTorch and JAX, alternating with this engine (networked machines only). The
+# venv is throwaway and never a dependency: PEERS_VENV=/path reuses one that has the packages.
+PEERS_VENV ?= .build/peers-venv
+bench-peers: setup-if-needed
+	@$(call swift_build,-c release --product bench)
+	@if [ ! -x "$(PEERS_VENV)/bin/python3" ]; then \
+	  python3 -m venv "$(PEERS_VENV)" && "$(PEERS_VENV)/bin/pip" install --quiet torch "jax[cpu]" optax; \
+	fi
+	"$(PEERS_VENV)/bin/python3" bench/compare.py --bench $(RELEASE)/bench
 
 data:
 	@$(call swift_build,-c release --product download-data)

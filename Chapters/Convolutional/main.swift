@@ -1,12 +1,12 @@
 // Chapter "convolutional": convolutional autoencoders.
 //
-// Follows Masci, Meier, Cireşan & Schmidhuber, "Stacked Convolutional Auto-Encoders for Hierarchical
-// Feature Extraction" (ICANN 2011), the convolutional autoencoders of F. Chollet, "Building
-// Autoencoders in Keras" (2016), and Hung-yi Lee's lecture notes on unpooling and "deconvolution".
-// Transposed convolution as in Dumoulin & Visin, "A guide to convolution arithmetic for deep
-// learning" (2016); checkerboard artefacts as in Odena, Dumoulin & Olah, "Deconvolution and
-// Checkerboard Artifacts" (Distill, 2016). Main model: stride-2 convolutions 1→32→64, a 20-number
-// code, stride-2 transposed convolutions back; sigmoid cross-entropy, Adam 1e-3, batch 128, 10 epochs.
+// Follows Masci, Meier, Cireşan & Schmidhuber, "Stacked Convolutional Auto-Encoders for
+// Hierarchical Feature Extraction" (ICANN 2011), the convolutional autoencoders of F. Chollet,
+// "Building Autoencoders in Keras" (2016), and Hung-yi Lee's lecture notes on unpooling and
+// "deconvolution". Transposed convolution as in Dumoulin & Visin, "A guide to convolution
+// arithmetic for deep learning" (2016); checkerboard artefacts as in Odena, Dumoulin & Olah,
+// "Deconvolution and Checkerboard Artifacts" (Distill, 2016). Main model: stride-2 convolutions 1→32→64, a 20-number
+// code, stride-2 transposed convolutions back; sigmoid cross-entropy, Adam 1e-3, batch 128.
 import ArgumentParser
 import ChapterKit
 import Figures
@@ -15,18 +15,20 @@ import TensorEngine
 
 // ANCHOR: options
 struct Options: ChapterOptions {
-    static let summary = "Convolutional autoencoders, pooling and unpooling, transposed convolutions."
+    static let summary = "Convolutional autoencoders, pooling, unpooling, transposed convolutions."
     static let defaultEpochs = 10
     @OptionGroup var common: CommonOptions
     @Option(help: "Code size of the main model.") var codeSize = 20
-    @Option(help: "Kernel size of every convolution of the main model (odd: 3, 5, 7).") var kernelSize = 3
-    @Option(help: "Channels of the first convolution; the second has twice as many.") var channels = 32
-    @Option(help: "Standard deviation of the Gaussian noise of the denoising experiment.") var sigma = 0.5
-    @Flag(help: "Train the main model to restore 28×28 images from 14×14 ones (super-resolution).") var superResolution = false
+    @Option(help: "Kernel size of the main model's convolutions (odd: 3, 5, 7).") var kernelSize = 3
+    @Option(help: "Channels of the first convolution; the second has twice as many.")
+    var channels = 32
+    @Option(help: "Standard deviation of the denoising experiment's noise.") var sigma = 0.5
+    @Flag(help: "Train the main model to restore 28×28 images from 14×14 ones.")
+    var superResolution = false
     func check() throws {
         try require(codeSize >= 1, "--code-size must be at least 1, got \(codeSize)")
-        try require(kernelSize >= 1 && kernelSize % 2 == 1 && kernelSize <= 13,
-                    "--kernel-size must be odd and between 1 and 13 (padding k/2 keeps 28 → 14 → 7), got \(kernelSize)")
+        try require((1...13).contains(kernelSize) && kernelSize % 2 == 1, "--kernel-size must "
+                    + "be odd, from 1 to 13 (padding k/2 keeps 28 → 14 → 7), got \(kernelSize)")
         try require(channels >= 1, "--channels must be at least 1, got \(channels)")
         try require(sigma > 0 && sigma.isFinite, "--sigma must be a positive number, got \(sigma)")
     }
@@ -35,66 +37,83 @@ struct Options: ChapterOptions {
 
 // ANCHOR: model
 /// The main model, in `nn.Sequential` order so its checkpoint loads into PyTorch: two stride-2
-/// convolutions (28 → 14 → 7) and a linear layer to the code; the mirror image back, with transposed
-/// convolutions whose output padding 1 gives 14 and 28 rather than 13 and 27.
+/// convolutions (28 → 14 → 7) and a linear layer to the code; the mirror image back, with
+/// transposed convolutions whose output padding 1 gives 14 and 28 rather than 13 and 27.
 func makeConvolutionalAutoencoder(codeSize: Int, channels: Int = 32, kernelSize: Int = 3,
-                                  generator: SeededGenerator) -> Autoencoder {
+                                  generator g: SeededGenerator) -> Autoencoder {
     let (c, k, p) = (channels, kernelSize, kernelSize / 2)
     let encoder = Sequential<Float>([
-        Conv2d(inChannels: 1, outChannels: c, kernelSize: k, stride: 2, padding: p, generator: generator), Activation.relu,
-        Conv2d(inChannels: c, outChannels: 2 * c, kernelSize: k, stride: 2, padding: p, generator: generator), Activation.relu,
-        Flatten(), Linear(inputSize: 2 * c * 7 * 7, outputSize: codeSize, generator: generator),
+        Conv2d(inChannels: 1, outChannels: c, kernelSize: k, stride: 2, padding: p, generator: g),
+        Activation.relu,
+        Conv2d(inChannels: c, outChannels: 2 * c, kernelSize: k, stride: 2, padding: p,
+               generator: g),
+        Activation.relu,
+        Flatten(),
+        Linear(inputSize: 2 * c * 7 * 7, outputSize: codeSize, generator: g),
     ])
     let decoder = Sequential<Float>([
-        Linear(inputSize: codeSize, outputSize: 2 * c * 7 * 7, generator: generator), Activation.relu,
+        Linear(inputSize: codeSize, outputSize: 2 * c * 7 * 7, generator: g),
+        Activation.relu,
         Unflatten([2 * c, 7, 7]),
-        ConvTranspose2d(inChannels: 2 * c, outChannels: c, kernelSize: k, stride: 2, padding: p, outputPadding: 1,
-                        generator: generator), Activation.relu,
-        ConvTranspose2d(inChannels: c, outChannels: 1, kernelSize: k, stride: 2, padding: p, outputPadding: 1,
-                        generator: generator),
+        ConvTranspose2d(inChannels: 2 * c, outChannels: c, kernelSize: k, stride: 2, padding: p,
+                        outputPadding: 1, generator: g),
+        Activation.relu,
+        ConvTranspose2d(inChannels: c, outChannels: 1, kernelSize: k, stride: 2, padding: p,
+                        outputPadding: 1, generator: g),
     ])
     return Autoencoder(encoder: encoder, decoder: decoder, imageShape: [1, 28, 28])
 }
 // ANCHOR_END: model
 
 // ANCHOR: decoders
-/// A max-pooling encoder and one of three decoders that double the image size twice (7 → 14 → 28).
+/// A max-pooling encoder and one of three decoders that double the image size twice (7→14→28).
 enum Upsampling: String, CaseIterable { case unpooling, transposed, nearest }
 
 final class PoolingAutoencoder {
     let kind: Upsampling
-    let pool = MaxPool2d<Float>(kernelSize: 2), unpool = MaxUnpool2d<Float>(), upsample = Upsample<Float>(scale: 2)
+    let pool = MaxPool2d<Float>(kernelSize: 2), unpool = MaxUnpool2d<Float>()
+    let upsample = Upsample<Float>(scale: 2)
     let convolution1, convolution2: Conv2d<Float>, toCode, fromCode: Linear<Float>
     let layer1, layer2: any FusesActivation<Float>
 
+    /// Channels 16 and 32 (half the main model's), so the three fit the chapter's time budget.
     init(_ kind: Upsampling, codeSize: Int, generator: SeededGenerator) {
         self.kind = kind
-        convolution1 = Conv2d(inChannels: 1, outChannels: 32, kernelSize: 3, padding: 1, generator: generator)
-        convolution2 = Conv2d(inChannels: 32, outChannels: 64, kernelSize: 3, padding: 1, generator: generator)
-        toCode = Linear(inputSize: 64 * 7 * 7, outputSize: codeSize, generator: generator)
-        fromCode = Linear(inputSize: codeSize, outputSize: 64 * 7 * 7, generator: generator)
+        let g = generator
+        convolution1 = Conv2d(inChannels: 1, outChannels: 16, kernelSize: 3, padding: 1,
+                              generator: g)
+        convolution2 = Conv2d(inChannels: 16, outChannels: 32, kernelSize: 3, padding: 1,
+                              generator: g)
+        toCode = Linear(inputSize: 32 * 7 * 7, outputSize: codeSize, generator: g)
+        fromCode = Linear(inputSize: codeSize, outputSize: 32 * 7 * 7, generator: g)
         if kind == .transposed {  // each layer doubles the size itself
-            layer1 = ConvTranspose2d(inChannels: 64, outChannels: 32, kernelSize: 3, stride: 2, padding: 1,
-                                     outputPadding: 1, generator: generator)
-            layer2 = ConvTranspose2d(inChannels: 32, outChannels: 1, kernelSize: 3, stride: 2, padding: 1,
-                                     outputPadding: 1, generator: generator)
+            layer1 = ConvTranspose2d(inChannels: 32, outChannels: 16, kernelSize: 3, stride: 2,
+                                     padding: 1, outputPadding: 1, generator: g)
+            layer2 = ConvTranspose2d(inChannels: 16, outChannels: 1, kernelSize: 3, stride: 2,
+                                     padding: 1, outputPadding: 1, generator: g)
         } else {  // unpooling or nearest upsampling doubles the size, then a convolution
-            layer1 = Conv2d(inChannels: 64, outChannels: 32, kernelSize: 3, padding: 1, generator: generator)
-            layer2 = Conv2d(inChannels: 32, outChannels: 1, kernelSize: 3, padding: 1, generator: generator)
+            layer1 = Conv2d(inChannels: 32, outChannels: 16, kernelSize: 3, padding: 1,
+                            generator: g)
+            layer2 = Conv2d(inChannels: 16, outChannels: 1, kernelSize: 3, padding: 1, generator: g)
         }
     }
 
-    /// `switchesFrom` decodes with the pooling positions of other images (a test of what they carry).
-    func callAsFunction(_ rows: Tensor<Float>, switchesFrom other: Tensor<Float>? = nil) -> AutoencoderOutput {
+    /// `switchesFrom` decodes with the pooling positions of other images (what do they carry?).
+    func callAsFunction(_ rows: Tensor<Float>, switchesFrom other: Tensor<Float>? = nil)
+        -> AutoencoderOutput {
+        let n = rows.shape[0]
         let encode = { (rows: Tensor<Float>) in
-            let first = self.pool(self.convolution1(rows.reshaped(to: [rows.shape[0], 1, 28, 28]), activation: .relu))
+            let image = rows.reshaped(to: [n, 1, 28, 28])
+            let first = self.pool(self.convolution1(image, activation: .relu))
             let second = self.pool(self.convolution2(first.values, activation: .relu))
-            return (first, second, self.toCode(second.values.reshaped(to: [rows.shape[0], 64 * 7 * 7])))
+            return (first, second, self.toCode(second.values.reshaped(to: [n, 32 * 7 * 7])))
         }
         let (first, second, code) = encode(rows)
-        let (switches1, switches2) = other.map { let (a, b, _) = encode($0); return (a.indices, b.indices) }
-            ?? (first.indices, second.indices)
-        var image = fromCode(code, activation: .relu).reshaped(to: [rows.shape[0], 64, 7, 7])
+        let (switches1, switches2) = other.map {
+            let (a, b, _) = encode($0)
+            return (a.indices, b.indices)
+        } ?? (first.indices, second.indices)
+        var image = fromCode(code, activation: .relu).reshaped(to: [n, 32, 7, 7])
         switch kind {
         case .unpooling: image = unpool(image, indices: switches2, outputSize: PlaneSize(14))
         case .nearest: image = upsample(image)
@@ -106,7 +125,8 @@ final class PoolingAutoencoder {
         case .nearest: image = upsample(image)
         case .transposed: break
         }
-        return AutoencoderOutput(code: code, logits: layer2(image, activation: nil).reshaped(to: [rows.shape[0], 784]))
+        let logits = layer2(image, activation: nil).reshaped(to: [n, 784])
+        return AutoencoderOutput(code: code, logits: logits)
     }
 
     var parameters: [Tensor<Float>] {
@@ -117,16 +137,18 @@ final class PoolingAutoencoder {
 // ANCHOR_END: decoders
 
 // ANCHOR: training
-/// Adam 1e-3 on sigmoid cross-entropy per pixel, batch 128; `corrupt` makes the input from the clean
-/// batch (the identity for a plain autoencoder), the target is always the clean batch.
+/// Adam 1e-3 on sigmoid cross-entropy per pixel, batch 128; `corrupt` makes the input from the
+/// clean batch (the identity for a plain autoencoder), the target is always the clean batch.
 @discardableResult
-func fit(_ name: String, parameters: [Tensor<Float>], model: @escaping (Tensor<Float>) -> AutoencoderOutput,
-         epochs: Int, train: Examples, test: Examples, run: ChapterRun,
+func fit(_ name: String, parameters: [Tensor<Float>],
+         model: @escaping (Tensor<Float>) -> AutoencoderOutput, epochs: Int, train: Examples,
+         test: Examples, run: ChapterRun,
          corrupt: @escaping (Tensor<Float>) -> Tensor<Float> = { $0 }) throws -> TrainingHistory {
     var optimizer = Adam(parameters: parameters, learningRate: 1e-3)
     return try run.train(name, epochs: epochs, data: train, batchSize: 128) { batch in
         optimizer.zeroGradients()
-        let loss = sigmoidCrossEntropy(logits: model(corrupt(batch.inputs)).logits, labels: batch.inputs)
+        let logits = model(corrupt(batch.inputs)).logits
+        let loss = sigmoidCrossEntropy(logits: logits, labels: batch.inputs)
         loss.backward()
         optimizer.step()
         return Double(loss.scalarValue)
@@ -136,29 +158,20 @@ func fit(_ name: String, parameters: [Tensor<Float>], model: @escaping (Tensor<F
 }
 // ANCHOR_END: training
 
-/// PSNR (dB) of σ(logits) for the `inputs` against the `clean` images, evaluated in chunks.
-func psnr(_ model: (Tensor<Float>) -> AutoencoderOutput, inputs: Tensor<Float>, clean: Tensor<Float>) -> Double {
-    let error = withoutGradients {
-        stride(from: 0, to: clean.rowCount, by: 500).map { start -> Double in
-            let rows = start..<min(start + 500, clean.rowCount)
-            let output = sigmoid(model(inputs.rows(rows)).logits)
-            return Double(meanSquaredError(predicted: output, expected: clean.rows(rows)).scalarValue) * Double(rows.count)
-        }.reduce(0, +) / Double(clean.rowCount)
-    }
-    return peakSignalToNoiseRatio(meanSquaredError: error)
-}
-
 /// Reconstructions of `rows` as images in [0, 1].
-func reconstructions(_ model: (Tensor<Float>) -> AutoencoderOutput, _ rows: Tensor<Float>) -> [[Float]] {
+func reconstructions(_ model: (Tensor<Float>) -> AutoencoderOutput, _ rows: Tensor<Float>)
+    -> [[Float]] {
     withoutGradients { sigmoid(model(rows).logits).rowArrays }
 }
 
 runChapter("convolutional", options: Options.self) { options, run in
     // MARK: Worked examples on tiny tensors
     // ANCHOR: worked-pooling
-    let grid = Tensor<Float>(shape: [1, 1, 4, 4], scalars: [1, 3, 2, 0, 5, 4, 1, 2, 0, 2, 6, 1, 3, 1, 0, 4])
+    let grid = Tensor<Float>(shape: [1, 1, 4, 4],
+                             scalars: [1, 3, 2, 0, 5, 4, 1, 2, 0, 2, 6, 1, 3, 1, 0, 4])
     let pooled = MaxPool2d<Float>(kernelSize: 2)(grid)
-    let unpooled = MaxUnpool2d<Float>()(pooled.values, indices: pooled.indices, outputSize: PlaneSize(4))
+    let unpooled = MaxUnpool2d<Float>()(pooled.values, indices: pooled.indices,
+                                        outputSize: PlaneSize(4))
     // ANCHOR_END: worked-pooling
     run.record(text: "pool_input", grid.formatted("%2.0f"))
     run.record(text: "pool_output", pooled.values.formatted("%2.0f"))
@@ -170,14 +183,16 @@ runChapter("convolutional", options: Options.self) { options, run in
     let filter = Tensor<Float>(shape: [1, 1, 1, 3], scalars: [1, 0.5, -1])
     let taps = ConvolutionGeometry(kernel: PlaneSize(height: 1, width: 3))
     let transposed = transposedConvolution2D(signal, weight: filter, bias: nil, geometry: taps)
-    let longWay = transposedConvolutionByZeroInsertion(signal, weight: filter, bias: nil, geometry: taps)
+    let longWay = transposedConvolutionByZeroInsertion(signal, weight: filter, bias: nil,
+                                                       geometry: taps)
     // In 2-D with stride 2, padding 1 and output padding 1, a 3×3 input becomes 6×6.
     let image = Tensor<Float>(randomNormal: [1, 1, 3, 3], generator: run.generator)
     let kernel = Tensor<Float>(randomNormal: [1, 1, 3, 3], generator: run.generator)
     let strided = ConvolutionGeometry(kernelSize: 3, stride: 2, padding: 1)
-    let direct = transposedConvolution2D(image, weight: kernel, bias: nil, geometry: strided, outputPadding: PlaneSize(1))
-    let viaZeros = transposedConvolutionByZeroInsertion(image, weight: kernel, bias: nil, geometry: strided,
-                                                        outputPadding: PlaneSize(1))
+    let direct = transposedConvolution2D(image, weight: kernel, bias: nil, geometry: strided,
+                                         outputPadding: PlaneSize(1))
+    let viaZeros = transposedConvolutionByZeroInsertion(image, weight: kernel, bias: nil,
+                                                        geometry: strided, outputPadding: PlaneSize(1))
     // ANCHOR_END: worked-transposed
     run.record(text: "transposed_1d", transposed.formatted("%5.2f"))
     run.record(text: "transposed_1d_long_way", longWay.formatted("%5.2f"))
@@ -187,57 +202,61 @@ runChapter("convolutional", options: Options.self) { options, run in
 
     // MARK: The main model against the dense one
     let (train, test, classNames) = try run.loadImages()
-    let shown = test.batch((0..<10).compactMap { label in test.labels.firstIndex(of: label) })
+    let shownIndices = (0..<10).compactMap { label in test.labels.firstIndex(of: label) }
+    let shown = test.batch(shownIndices)
     let model = makeConvolutionalAutoencoder(codeSize: options.codeSize, channels: options.channels,
                                              kernelSize: options.kernelSize, generator: run.generator)
     try model.checkShapes(features: 784)
     // ANCHOR: super-resolution
-    // Exercise 4: the input keeps the mean of each 2×2 block (a 14×14 image, average pooling written as
-    // a stride-2 convolution with a constant kernel), blown up again to 28×28 by nearest upsampling.
+    // Exercise 4: the input keeps the mean of each 2×2 block (a 14×14 image; average pooling as a
+    // stride-2 convolution with a constant kernel), blown up again to 28×28 by nearest upsampling.
     let blockMean = Tensor<Float>(repeating: 0.25, shape: [1, 1, 2, 2])
     let shrink: (Tensor<Float>) -> Tensor<Float> = { rows in
-        let small = convolution2D(rows.reshaped(to: [rows.shape[0], 1, 28, 28]), weight: blockMean, bias: nil,
-                                  geometry: ConvolutionGeometry(kernelSize: 2, stride: 2))
+        let small = convolution2D(rows.reshaped(to: [rows.shape[0], 1, 28, 28]), weight: blockMean,
+                                  bias: nil, geometry: ConvolutionGeometry(kernelSize: 2, stride: 2))
         return upsampleNearest2D(small, scale: PlaneSize(2)).reshaped(to: [rows.shape[0], 784])
     }
     // ANCHOR_END: super-resolution
     let input: (Tensor<Float>) -> Tensor<Float> = options.superResolution ? shrink : { $0 }
     let epochs = run.epochs()
-    let history = try fit("convolutional", parameters: model.parameters, model: model.callAsFunction, epochs: epochs,
-                          train: train, test: test, run: run, corrupt: input)
-    run.record("test_loss", history.series("test_loss").last!)
+    let history = try fit("convolutional", parameters: model.parameters, model: model.callAsFunction,
+                          epochs: epochs, train: train, test: test, run: run, corrupt: input)
+    run.record("test_loss", history.series("test_loss").last ?? .nan)
     run.record("parameters", Double(model.parameterCount))
     if options.superResolution {
-        let testImages = test.matrix
-        run.record("super_resolution_psnr", psnr(model.callAsFunction, inputs: shrink(testImages), clean: testImages))
-        run.record("nearest_psnr", peakSignalToNoiseRatio(meanSquaredError: Double(
-            meanSquaredError(predicted: shrink(testImages), expected: testImages).scalarValue)))
+        let images = test.matrix, small = shrink(images)
+        run.record("super_resolution_psnr", reconstructionPeakSignalToNoiseRatio(
+            inputs: small, clean: images) { model($0).logits })
+        let nearestError = meanSquaredError(predicted: small, expected: images).scalarValue
+        run.record("nearest_psnr", peakSignalToNoiseRatio(meanSquaredError: Double(nearestError)))
     }
-    let (c, k) = (options.channels, options.kernelSize)
+    let k = options.kernelSize
     try run.saveCheckpoint(model.namedParameters, name: "convolutional", architecture:
-        "encoder = nn.Sequential(nn.Conv2d(1, \(c), \(k), 2, \(k / 2)), nn.ReLU(), nn.Conv2d(\(c), \(2 * c), \(k), 2, \(k / 2)), nn.ReLU(), nn.Flatten(), nn.Linear(\(98 * c), \(options.codeSize))); decoder = nn.Sequential(nn.Linear(\(options.codeSize), \(98 * c)), nn.ReLU(), nn.Unflatten(1, (\(2 * c), 7, 7)), nn.ConvTranspose2d(\(2 * c), \(c), \(k), 2, \(k / 2), 1), nn.ReLU(), nn.ConvTranspose2d(\(c), 1, \(k), 2, \(k / 2), 1)); input [N, 1, 28, 28], output logits")
+        "encoder = \(model.encoder.summary); decoder = \(model.decoder.summary); input [N, 1, 28, 28]")
 
     // ANCHOR: dense
     // Chapter 1's dense model at the same code size, trained the same way for the same epochs.
     let dense = Autoencoder(sizes: [784, 256, 128, 64, options.codeSize], generator: run.generator)
-    let denseHistory = try fit("dense", parameters: dense.parameters, model: dense.callAsFunction, epochs: epochs,
-                               train: train, test: test, run: run, corrupt: input)
+    let denseHistory = try fit("dense", parameters: dense.parameters, model: dense.callAsFunction,
+                               epochs: epochs, train: train, test: test, run: run, corrupt: input)
     // ANCHOR_END: dense
-    run.record("dense_test_loss", denseHistory.series("test_loss").last!)
+    run.record("dense_test_loss", denseHistory.series("test_loss").last ?? .nan)
     run.record("dense_parameters", Double(dense.parameterCount))
     let queries = test.prefix(run.scaled(full: 1000, quick: 100))
     run.record("retrieval_queries", Double(queries.count))
     for (name, encoder) in [("convolutional", model), ("dense", dense)] {
         let codes = mapOverBatches(train, batchSize: 500) { encoder($0).code }
-        let neighbours = nearestNeighbours(of: mapOverBatches(queries) { encoder($0).code }, in: codes, count: 10)
-        run.record("precision_at_10_\(name)", precisionAtK(neighbours: neighbours, queryLabels: queries.labels,
-                                                            databaseLabels: train.labels, k: 10))
+        let queryCodes = mapOverBatches(queries) { encoder($0).code }
+        let neighbours = nearestNeighbours(of: queryCodes, in: codes, count: 10)
+        run.record("precision_at_10_\(name)", precisionAtK(
+            neighbours: neighbours, queryLabels: queries.labels, databaseLabels: train.labels, k: 10))
     }
     if options.codeSize == 2 {  // exercise 3: a 2-number code, drawn as a map
         let codes = mapOverBatches(test, batchSize: 500) { model($0).code }.rowArrays
-        try ScatterPlot(title: "Test images in the convolutional model's 2-D code", xLabel: "code unit 1",
-                        yLabel: "code unit 2", x: codes.map { $0[0] }, y: codes.map { $0[1] },
-                        classes: test.labels, classNames: classNames).write(to: run.figure("code_map"), width: 900, height: 650)
+        try ScatterPlot(title: "Test images in the convolutional model's 2-D code",
+                        xLabel: "code unit 1", yLabel: "code unit 2",
+                        x: codes.map { $0[0] }, y: codes.map { $0[1] }, classes: test.labels,
+                        classNames: classNames).write(to: run.figure("code_map"), width: 900, height: 650)
     }
     var comparison = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
     comparison.addRow(label: "test images", images: shown.rowArrays)
@@ -245,35 +264,40 @@ runChapter("convolutional", options: Options.self) { options, run in
     comparison.addRow(label: "convolutional", images: reconstructions(model.callAsFunction, shown))
     try comparison.write(to: run.figure("reconstructions"))
     let axis = (1...epochs).map(Double.init)
-    try LinePlot(title: "Test BCE per pixel after each epoch", xLabel: "epoch", yLabel: "BCE per pixel", series: [
-        LineSeries(name: "convolutional", x: axis, y: history.series("test_loss")),
-        LineSeries(name: "dense (chapter 1's shape)", x: axis, y: denseHistory.series("test_loss")),
-    ], showsMarkers: true).write(to: run.figure("loss_curves"))
+    try LinePlot(title: "Test BCE per pixel after each epoch", xLabel: "epoch", yLabel: "BCE per pixel",
+                 series: [
+                     LineSeries(name: "convolutional", x: axis, y: history.series("test_loss")),
+                     LineSeries(name: "dense (chapter 1's shape)", x: axis,
+                                y: denseHistory.series("test_loss")),
+                 ], showsMarkers: true).write(to: run.figure("loss_curves"))
 
     // MARK: Three ways back up: unpooling, transposed convolution, nearest upsampling
+    // The secondary experiments (decoders, denoisers) share one smaller training budget.
+    let subset = train.prefix(run.scaled(full: 12_000, quick: 500))
+    let shortEpochs = run.scaled(full: 3, quick: 1)
+    run.record("subset_images", Double(subset.count))
+    run.record("subset_epochs", Double(shortEpochs))
     // ANCHOR: three-decoders
-    let subset = train.prefix(run.scaled(full: 20_000, quick: 1000)), decoderEpochs = run.scaled(full: 3, quick: 1)
-    run.record("decoder_training_images", Double(subset.count))
-    run.record("decoder_epochs", Double(decoderEpochs))
     var decoderRows: [(String, [[Float]])] = [("test images", shown.rowArrays)]
-    var unpoolingModel: PoolingAutoencoder?
+    var models: [Upsampling: PoolingAutoencoder] = [:]
     for kind in Upsampling.allCases {
         let candidate = PoolingAutoencoder(kind, codeSize: options.codeSize, generator: run.generator)
-        let candidateHistory = try fit(kind.rawValue, parameters: candidate.parameters, model: { candidate($0) },
-                                       epochs: decoderEpochs, train: subset, test: test, run: run)
-        run.record("\(kind.rawValue)_test_loss", candidateHistory.series("test_loss").last!)
+        let candidateHistory = try fit(kind.rawValue, parameters: candidate.parameters,
+                                       model: { candidate($0) }, epochs: shortEpochs, train: subset,
+                                       test: test, run: run)
+        run.record("\(kind.rawValue)_test_loss", candidateHistory.series("test_loss").last ?? .nan)
         run.record("\(kind.rawValue)_parameters", Double(candidate.parameters.reduce(0) { $0 + $1.count }))
         decoderRows.append((kind.rawValue, reconstructions({ candidate($0) }, shown)))
-        if kind == .unpooling { unpoolingModel = candidate }
+        models[kind] = candidate
     }
-    // The unpooling decoder also gets the positions of the maxima: decode each image with the code of
-    // its own but the switches of the next image in the batch, and see what is left.
-    let unpooling = unpoolingModel!
+    // The unpooling decoder also gets the positions of the maxima: decode each image with its own
+    // code but the switches of the next image in the batch, and see what is left.
+    let unpooling = models[.unpooling] ?? PoolingAutoencoder(.unpooling, codeSize: 1, generator: run.generator)
     run.record("unpooling_other_switches_test_loss", averageOverBatches(test, batchSize: 500) { batch in
         let rows = batch.inputs.rowCount
         let others = batch.inputs.gatheringRows((0..<rows).map { ($0 + 1) % rows })
-        return Double(sigmoidCrossEntropy(logits: unpooling(batch.inputs, switchesFrom: others).logits,
-                                          labels: batch.inputs).scalarValue)
+        let logits = unpooling(batch.inputs, switchesFrom: others).logits
+        return Double(sigmoidCrossEntropy(logits: logits, labels: batch.inputs).scalarValue)
     })
     // ANCHOR_END: three-decoders
     let rolled = shown.gatheringRows((0..<10).map { ($0 + 1) % 10 })
@@ -285,62 +309,71 @@ runChapter("convolutional", options: Options.self) { options, run in
     try decoders.write(to: run.figure("decoders"))
 
     // ANCHOR: checkerboard
-    // How many kernel taps land on each output pixel: every weight 1, every input 1 (Odena et al. 2016).
+    // How many kernel taps land on each output pixel: every weight 1, every input 1 (Odena et al.).
     let ones = Tensor<Float>(repeating: 1, shape: [1, 1, 7, 7])
+    func onesKernel(_ k: Int) -> Tensor<Float> { Tensor(repeating: 1, shape: [1, 1, k, k]) }
     func overlap(kernelSize: Int, outputPadding: Int) -> Tensor<Float> {
-        transposedConvolution2D(ones, weight: Tensor(repeating: 1, shape: [1, 1, kernelSize, kernelSize]), bias: nil,
+        transposedConvolution2D(ones, weight: onesKernel(kernelSize), bias: nil,
                                 geometry: ConvolutionGeometry(kernelSize: kernelSize, stride: 2, padding: 1),
                                 outputPadding: PlaneSize(outputPadding))
     }
     let uneven = overlap(kernelSize: 3, outputPadding: 1), even = overlap(kernelSize: 4, outputPadding: 0)
-    let resized = convolution2D(upsampleNearest2D(ones, scale: PlaneSize(2)), weight: Tensor(repeating: 1, shape: [1, 1, 3, 3]),
+    let resized = convolution2D(upsampleNearest2D(ones, scale: PlaneSize(2)), weight: onesKernel(3),
                                 bias: nil, geometry: ConvolutionGeometry(kernelSize: 3, padding: 1))
     // ANCHOR_END: checkerboard
-    run.record(text: "overlap_kernel_3", uneven.reshaped(to: [14, 14]).rows(0..<1).formatted("%1.0f"))
     run.record(text: "overlap_3_corner", uneven.reshaped(to: [14, 14]).rows(0..<4).formatted("%1.0f"))
     run.record(text: "overlap_4_corner", even.reshaped(to: [14, 14]).rows(0..<4).formatted("%1.0f"))
-    var checkerboard = ImageGrid(imageWidth: 14, imageHeight: 14, scale: 12, padding: 4, normalization: .perImageMinMax,
-                                 labelFontSize: 16)
+    var checkerboard = ImageGrid(imageWidth: 14, imageHeight: 14, scale: 12, padding: 4,
+                                 normalization: .perImageMinMax, labelFontSize: 16)
     checkerboard.addRow(label: "taps per pixel", images: [uneven, even, resized].map { $0.scalars })
+    checkerboard.columnLabels = [.init("transposed 3×3", column: 0), .init("transposed 4×4", column: 1),
+                                 .init("upsample, 3×3", column: 2)]
     try checkerboard.write(to: run.figure("checkerboard"))
 
     // MARK: What the network learned
-    let first = Sequential(Array(model.encoder.layers[0..<2])), second = Sequential(Array(model.encoder.layers[0..<4]))
-    let sample = shown.rows(9..<10).reshaped(to: [1, 1, 28, 28])  // the first test ankle boot
-    var filters = ImageGrid(imageWidth: options.kernelSize, imageHeight: options.kernelSize, scale: 36 / options.kernelSize,
-                            padding: 3, normalization: .perImageMinMax)
+    let layers = model.encoder.layers
+    let first = Sequential(Array(layers[0..<2])), second = Sequential(Array(layers[0..<4]))
+    let sampleIndex = shownIndices.last ?? 0  // the first test image of the last class
+    let sample = test.batch([sampleIndex]).reshaped(to: [1, 1, 28, 28])
+    run.record(text: "sample_class", classNames[test.labels[sampleIndex]])
+    var filters = ImageGrid(imageWidth: k, imageHeight: k, scale: 36 / k, padding: 3,
+                            normalization: .perImageMinMax)
     filters.addRows(images: model.encoder.namedParameters[0].tensor.planes, columns: 16)
     try filters.write(to: run.figure("filters"))
-    var maps = ImageGrid(imageWidth: 14, imageHeight: 14, scale: 4, padding: 2, normalization: .perImageMinMax)
-    maps.addRows(images: withoutGradients { first(sample) }.planes, columns: 16)
-    try maps.write(to: run.figure("feature_maps_1"))
-    var deeper = ImageGrid(imageWidth: 7, imageHeight: 7, scale: 8, padding: 2, normalization: .perImageMinMax)
-    deeper.addRows(images: withoutGradients { second(sample) }.planes, columns: 16)
-    try deeper.write(to: run.figure("feature_maps_2"))
-    run.record(text: "sample_class", classNames[test.labels[(0..<test.count).first { test.labels[$0] == 9 }!]])
+    for (name, stage, size) in [("feature_maps_1", first, 14), ("feature_maps_2", second, 7)] {
+        var maps = ImageGrid(imageWidth: size, imageHeight: size, scale: 56 / size, padding: 2,
+                             normalization: .perImageMinMax)
+        maps.addRows(images: withoutGradients { stage(sample) }.planes, columns: 16)
+        try maps.write(to: run.figure(name))
+    }
 
     // MARK: Denoising, against chapter 4's dense denoiser
     // ANCHOR: denoising
     let sigma = Float(options.sigma)
-    let addNoise: (Tensor<Float>) -> Tensor<Float> = { gaussianCorruption($0, standardDeviation: sigma, generator: run.generator) }
+    let addNoise: (Tensor<Float>) -> Tensor<Float> = {
+        gaussianCorruption($0, standardDeviation: sigma, generator: run.generator)
+    }
     let denoisers: [(key: String, model: Autoencoder)] = [
         ("dense", Autoencoder(sizes: [784, 256, 64], codeActivation: .relu, generator: run.generator)),
         ("convolutional", makeConvolutionalAutoencoder(codeSize: 64, generator: run.generator)),
     ]
-    let cleanTest = test.matrix, noisyTest = addNoise(cleanTest), denoiserEpochs = run.scaled(full: 5, quick: 1)
+    let cleanTest = test.matrix, noisyTest = addNoise(cleanTest)
     for (key, denoiser) in denoisers {
         try fit("\(key) denoiser", parameters: denoiser.parameters, model: denoiser.callAsFunction,
-                epochs: denoiserEpochs, train: train, test: test, run: run, corrupt: addNoise)
-        run.record("\(key)_denoising_psnr", psnr(denoiser.callAsFunction, inputs: noisyTest, clean: cleanTest))
+                epochs: shortEpochs, train: subset, test: test, run: run, corrupt: addNoise)
+        run.record("\(key)_denoising_psnr", reconstructionPeakSignalToNoiseRatio(
+            inputs: noisyTest, clean: cleanTest) { denoiser($0).logits })
     }
     // ANCHOR_END: denoising
-    run.record("noisy_psnr", peakSignalToNoiseRatio(meanSquaredError: Double(meanSquaredError(predicted: noisyTest, expected: cleanTest).scalarValue)))
+    let noisyError = meanSquaredError(predicted: noisyTest, expected: cleanTest).scalarValue
+    run.record("noisy_psnr", peakSignalToNoiseRatio(meanSquaredError: Double(noisyError)))
     run.record("sigma", options.sigma)
-    run.record("denoiser_epochs", Double(denoiserEpochs))
     var denoised = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
-    let noisyShown = noisyTest.gatheringRows((0..<10).compactMap { label in test.labels.firstIndex(of: label) })
+    let noisyShown = noisyTest.gatheringRows(shownIndices)
     denoised.addRow(label: "noisy input", images: noisyShown.rowArrays)
-    for (key, denoiser) in denoisers { denoised.addRow(label: key, images: reconstructions(denoiser.callAsFunction, noisyShown)) }
+    for (key, denoiser) in denoisers {
+        denoised.addRow(label: key, images: reconstructions(denoiser.callAsFunction, noisyShown))
+    }
     denoised.addRow(label: "clean", images: shown.rowArrays)
     try denoised.write(to: run.figure("denoising"))
 }

@@ -51,3 +51,22 @@ public func meanReconstructionLoss(
         Double(loss(reconstruct(batch.inputs), batch.inputs).scalarValue)
     }
 }
+
+/// The peak signal-to-noise ratio 10·log₁₀(1 / MSE) in dB of the reconstructions σ(`logits(inputs)`)
+/// against `clean` (images in [0, 1], one per row), evaluated `batchSize` rows at a time. `inputs`
+/// may differ from `clean`: noisy images for a denoiser, shrunken ones for super-resolution.
+public func reconstructionPeakSignalToNoiseRatio(
+    inputs: Tensor<Float>, clean: Tensor<Float>, batchSize: Int = 500,
+    logits: (Tensor<Float>) -> Tensor<Float>
+) -> Double {
+    precondition(inputs.rowCount == clean.rowCount && batchSize >= 1,
+                 "reconstructionPeakSignalToNoiseRatio: \(inputs.rowCount) inputs, \(clean.rowCount) images")
+    let squaredError = withoutGradients {
+        stride(from: 0, to: clean.rowCount, by: batchSize).map { start -> Double in
+            let rows = start..<min(start + batchSize, clean.rowCount)
+            let error = meanSquaredError(predicted: sigmoid(logits(inputs.rows(rows))), expected: clean.rows(rows))
+            return Double(error.scalarValue) * Double(rows.count)
+        }.reduce(0, +)
+    }
+    return peakSignalToNoiseRatio(meanSquaredError: squaredError / Double(max(clean.rowCount, 1)))
+}

@@ -140,16 +140,22 @@ print("OpenBLAS kernel: \(blasCoreName), single-threaded calls; matrix products 
 let squareRate = sgemmRate(m: 1024, n: 1024, k: 1024)
 print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", squareRate))
 
-/// FLOPs of one training step of model (a): forward, weight gradients and input gradients of every
-/// layer except the first (the data needs no gradient), 2 FLOPs per multiply-add.
-let layerSizes = [784, 256, 128, 64, 20, 64, 128, 256, 784]
-let multiplyAdds = zip(layerSizes, layerSizes.dropFirst()).map { $0 * $1 }
-let flopsPerStepA = Double(2 * 512 * (3 * multiplyAdds.reduce(0, +) - multiplyAdds[0]))
-/// FLOPs of one step of model (d) as its GEMMs count them: per layer, the forward product
-/// (output channels × kernel taps × input channels × output positions), the same again for the weight
-/// gradient and for the input gradient, except the first layer's input gradient.
-let multiplyAddsD = [32 * 9 * 1 * 196, 64 * 9 * 32 * 49, 3136 * 20, 20 * 3136, 64 * 9 * 32 * 49, 32 * 9 * 1 * 196]
-let flopsPerStepD = Double(2 * 128 * (3 * multiplyAddsD.reduce(0, +) - multiplyAddsD[0]))
+/// FLOPs of one training step as the GEMMs count them, from each layer's multiply-adds per sample:
+/// the forward product, the same again for the weight gradient and for the input gradient, except
+/// the first layer's input gradient (the data needs none); 2 FLOPs per multiply-add.
+func flopsPerStep(multiplyAdds: [Int], batch: Int) -> Double {
+    Double(2 * batch * (3 * multiplyAdds.reduce(0, +) - multiplyAdds[0]))
+}
+/// Multiply-adds per sample of a chain of dense layers.
+func denseMultiplyAdds(_ sizes: [Int]) -> [Int] { zip(sizes, sizes.dropFirst()).map { $0 * $1 } }
+let flopsPerStepByModel: [String: Double] = [
+    "a": flopsPerStep(multiplyAdds: denseMultiplyAdds([784, 256, 128, 64, 20, 64, 128, 256, 784]), batch: 512),
+    "b": flopsPerStep(multiplyAdds: denseMultiplyAdds([784, 128, 64, 12, 3, 12, 64, 128, 784]), batch: 128),
+    "c": flopsPerStep(multiplyAdds: denseMultiplyAdds([784, 400, 40]) + denseMultiplyAdds([20, 400, 784]), batch: 128),
+    // Per convolution: output channels × kernel taps × input channels × output positions.
+    "d": flopsPerStep(multiplyAdds: [32 * 9 * 1 * 196, 64 * 9 * 32 * 49, 3136 * 20, 20 * 3136, 64 * 9 * 32 * 49,
+                                     32 * 9 * 1 * 196], batch: 128),
+]
 
 print("")
 print("model  batch  samples/s  ms/step")
@@ -162,10 +168,12 @@ for benchmark in [modelA, modelB, modelC, modelD] where selectedModels.contains(
     print(String(format: "(%@)    %5d  %9.0f  %7.2f", benchmark.name, benchmark.batchSize, rate, stepTime * 1000))
 }
 print("")
-for (name, flops) in [("a", flopsPerStepA), ("d", flopsPerStepD)] {
-    guard let stepTime = stepTimes[name] else { continue }
+var boundFractions: [String: Double] = [:]
+for (name, _) in results {
+    guard let stepTime = stepTimes[name], let flops = flopsPerStepByModel[name] else { continue }
     let bound = flops / (squareRate * 1e9)
-    print(String(format: "(%@) GEMM-only bound: %.2f ms/step (%.2f GFLOP at %.1f GFLOP/s); measured step is %.0f%% of the bound's speed",
+    boundFractions[name] = bound / stepTime
+    print(String(format: "(%@) GEMM-only bound: %.2f ms/step (%.3f GFLOP at %.1f GFLOP/s); measured step is %.0f%% of the bound's speed",
                  name, bound * 1000, flops / 1e9, squareRate, 100 * bound / stepTime))
 }
 
@@ -184,5 +192,7 @@ do {
     print("\nFashion-MNIST not loaded: \(error)")
 }
 for (name, rate) in results {
-    print("{\"model\": \"\(name)\", \"samples_per_second\": \(Int(rate.rounded()))}")
+    let fraction = String(format: "%.3f", boundFractions[name] ?? 0)
+    print("{\"model\": \"\(name)\", \"samples_per_second\": \(Int(rate.rounded())), \"gemm_bound_fraction\": \(fraction), "
+          + "\"sgemm_gflops\": \(String(format: "%.1f", squareRate))}")
 }

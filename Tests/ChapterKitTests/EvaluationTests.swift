@@ -105,3 +105,32 @@ struct MetricsSchemaTests {
         }
     }
 }
+
+struct ReconstructionPeakSignalToNoiseRatioTests {
+    /// Logits 0 give σ = 0.5 everywhere; against images of 0.25 the MSE is 1/16: 10·log₁₀ 16 dB,
+    /// whatever the batch size (1 201 rows: batches of 500, 500 and 201).
+    @Test func aConstantReconstructionGivesTheClosedForm() {
+        let clean = Tensor<Float>(repeating: 0.25, shape: [1201, 784])
+        for batchSize in [500, 7, 5000] {
+            let value = reconstructionPeakSignalToNoiseRatio(inputs: clean, clean: clean, batchSize: batchSize) {
+                Tensor<Float>(zeros: [$0.rowCount, 784])
+            }
+            #expect(abs(value - 10 * log10(16.0)) < 1e-5)
+        }
+    }
+
+    /// The reconstruction is computed from `inputs`, the error against `clean`: inputs whose logits
+    /// reproduce `clean` exactly score far higher than inputs that do not.
+    @Test func theInputsAndTheTargetsAreNotConfused() {
+        let clean = Tensor<Float>(shape: [2, 2], scalars: [0.2, 0.8, 0.6, 0.4])
+        let logitOfClean = clean.scalars.map { log($0 / (1 - $0)) }
+        let exact = reconstructionPeakSignalToNoiseRatio(inputs: clean, clean: clean) { rows in
+            Tensor(shape: rows.shape, scalars: rows.scalars.map { log($0 / (1 - $0)) })
+        }
+        let wrong = reconstructionPeakSignalToNoiseRatio(inputs: Tensor(zeros: [2, 2]), clean: clean) { rows in
+            Tensor(shape: rows.shape, scalars: rows.scalars.map { _ in logitOfClean[0] })
+        }
+        #expect(exact > 60)
+        #expect(abs(wrong - 10 * log10(1 / ((0 + 0.36 + 0.16 + 0.04) / 4))) < 1e-4)
+    }
+}

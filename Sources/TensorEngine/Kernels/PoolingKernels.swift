@@ -26,6 +26,31 @@ extension TensorScalar {
         indices: UnsafeMutablePointer<Int32>
     ) {
         let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        // The chapter's 2 × 2, stride-2 pooling, unrolled (the general loop below is 2× slower).
+        if shape.kernelHeight == 2, shape.kernelWidth == 2, shape.strideHeight == 2, shape.strideWidth == 2 {
+            let width = shape.width, outputWidth = shape.outputWidth
+            forEachPart(shape.planes, work: shape.planes * plane) { planes in
+                for p in planes {
+                    let source = input + p * plane
+                    for y in 0..<shape.outputHeight {
+                        let top = 2 * y * width, slot = p * outputPlane + y * outputWidth
+                        for x in 0..<outputWidth {
+                            var bestIndex = top + 2 * x, best = source[bestIndex]
+                            @inline(__always) func consider(_ position: Int) {
+                                let value = source[position]
+                                if value > best || (value.isNaN && !best.isNaN) { best = value; bestIndex = position }
+                            }
+                            consider(top + 2 * x + 1)
+                            consider(top + width + 2 * x)
+                            consider(top + width + 2 * x + 1)
+                            output[slot + x] = best
+                            indices[slot + x] = Int32(bestIndex)
+                        }
+                    }
+                }
+            }
+            return
+        }
         forEachPart(shape.planes, work: shape.planes * plane) { planes in
             for p in planes {
                 let source = input + p * plane
