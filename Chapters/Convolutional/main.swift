@@ -358,15 +358,21 @@ runChapter("convolutional", options: Options.self) { options, run in
         ("convolutional", makeConvolutionalAutoencoder(codeSize: 64, generator: run.generator)),
     ]
     let cleanTest = test.matrix, noisyTest = addNoise(cleanTest)
+    var denoisingPSNR: [String: Double] = [:]
     for (key, denoiser) in denoisers {
         try fit("\(key) denoiser", parameters: denoiser.parameters, model: denoiser.callAsFunction,
                 epochs: shortEpochs, train: subset, test: test, run: run, corrupt: addNoise)
-        run.record("\(key)_denoising_psnr", reconstructionPeakSignalToNoiseRatio(
-            inputs: noisyTest, clean: cleanTest) { denoiser($0).logits })
+        denoisingPSNR[key] = reconstructionPeakSignalToNoiseRatio(inputs: noisyTest, clean: cleanTest) {
+            denoiser($0).logits
+        }
+        run.record("\(key)_denoising_psnr", denoisingPSNR[key] ?? .nan)
     }
     // ANCHOR_END: denoising
     let noisyError = meanSquaredError(predicted: noisyTest, expected: cleanTest).scalarValue
     run.record("noisy_psnr", peakSignalToNoiseRatio(meanSquaredError: Double(noisyError)))
+    let gain = (denoisingPSNR["convolutional"] ?? .nan) - (denoisingPSNR["dense"] ?? .nan)
+    run.record("denoising_psnr_gain", gain)
+    run.record("denoising_error_ratio", pow(10, gain / 10))  // 10·log₁₀ of the MSE ratio, inverted
     run.record("sigma", options.sigma)
     var denoised = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
     let noisyShown = noisyTest.gatheringRows(shownIndices)
