@@ -80,6 +80,20 @@ struct TrainingTests {
         #expect(mse < 0.01, "\(mse)")
     }
 
+    @Test("PCA keeping its first k components equals PCA fitted with k")
+    func keepingComponents() throws {
+        let data = uniform([50, 6], 0, 1, seed: 12)
+        let floats = Tensor<Float>(shape: data.shape, scalars: data.scalars.map(Float.init))
+        let kept = try PrincipalComponentAnalysis(fitting: floats, componentCount: 5).keepingComponents(2)
+        let fitted = try PrincipalComponentAnalysis(fitting: floats, componentCount: 2)
+        #expect(kept.components.shape == [2, 6] && kept.explainedVariance.count == 2)
+        #expect(maximumDifference(kept.explainedVariance, fitted.explainedVariance) < 1e-5)
+        // Components are defined up to sign: compare the reconstructions.
+        let difference = maximumDifference(kept.decode(kept.encode(floats)).scalars,
+                                           fitted.decode(fitted.encode(floats)).scalars)
+        #expect(difference < 1e-4)
+    }
+
     @Test("SVD reconstructs the matrix", arguments: [[5, 3], [3, 5], [4, 4]])
     func singularValues(_ shape: [Int]) throws {
         let a = uniform(shape, -1, 1, seed: 21)

@@ -73,6 +73,20 @@ public struct PrincipalComponentAnalysis {
         self.explainedVariance = (0..<k).map { Float(values[features - 1 - $0]) }
     }
 
+    /// The first `count` components only: PCA-`count` of the same data, without fitting again.
+    public func keepingComponents(_ count: Int) -> PrincipalComponentAnalysis {
+        precondition(count >= 1 && count <= components.rowCount,
+                     "PrincipalComponentAnalysis: cannot keep \(count) of \(components.rowCount) components")
+        return PrincipalComponentAnalysis(mean: mean, components: components.rows(0..<count),
+                                          explainedVariance: Array(explainedVariance.prefix(count)))
+    }
+
+    private init(mean: Tensor<Float>, components: Tensor<Float>, explainedVariance: [Float]) {
+        self.mean = mean
+        self.components = components
+        self.explainedVariance = explainedVariance
+    }
+
     /// Codes z = (x − μ) Vₖᵀ, [n, k].
     public func encode(_ data: Tensor<Float>) -> Tensor<Float> {
         withoutGradients { matmul(data - mean, components, transposeB: true) }
