@@ -200,13 +200,15 @@ runChapter("contractive", options: Options.self) { options, run in
         let measured = try sensitivity(of: model, on: test, perturbation: perturbation,
                                        spectrumPoints: spectrumPoints, generator: run.generator)
         let singularValues = measured.singularValues, energy = singularValues.map { $0 * $0 }
-        // First order: f(x + δ) − f(x) ≈ J δ, and E‖J δ‖² = σ² ‖J‖²_F.
-        let firstOrder = Double(perturbation) * measured.jacobianNorm
         run.record("test_bce_\(key)", meanReconstructionLoss(test) { model($0).logits })
         run.record("jacobian_norm_\(key)", measured.jacobianNorm)
         run.record("code_shift_noise_\(key)", measured.noiseShift)
+        // ANCHOR: first-order
+        // f(x + δ) − f(x) ≈ J δ and E‖J δ‖² = τ² ‖J‖²_F: the code moves by about τ ‖J‖_F.
+        let firstOrder = Double(perturbation) * measured.jacobianNorm
         run.record("first_order_shift_\(key)", firstOrder)
         run.record("shift_to_first_order_\(key)", measured.noiseShift / firstOrder)
+        // ANCHOR_END: first-order
         run.record("code_distance_images_\(key)", measured.imageDistance)
         run.record("noise_to_image_ratio_\(key)", measured.noiseShift / measured.imageDistance)
         run.record("top10_energy_\(key)", energy.prefix(10).reduce(0, +) / energy.reduce(0, +))
