@@ -42,15 +42,17 @@ extension ChapterRun {
     /// `step` does one update on a batch and returns its losses by name (`"loss"` first in the
     /// display); a NaN or infinite value stops training with ``TrainingDiverged``. `afterEpoch`
     /// (epoch number from 1) may evaluate and return more numbers for the log and the history.
+    /// `shuffling` draws the batch order (the run's generator by default): models given generators
+    /// with one seed see the same batches in the same order.
     @discardableResult
     public func train(
         _ model: String, epochs: Int, data: Examples, batchSize: Int, dropLastPartialBatch: Bool = false,
-        step: (Batch) throws -> [String: Double],
+        shuffling: SeededGenerator? = nil, step: (Batch) throws -> [String: Double],
         afterEpoch: ((Int) throws -> [String: Double])? = nil
     ) throws -> TrainingHistory {
         precondition(batchSize >= 1, "train: batch size \(batchSize)")
         var history = TrainingHistory()
-        var generator = self.generator
+        var generator = shuffling ?? self.generator
         progress.beginModel(model, epochs: epochs)
         defer { progress.endModel() }
         for epoch in 1...max(epochs, 1) {
@@ -88,14 +90,15 @@ extension ChapterRun {
         return history
     }
 
-    /// ``train(_:epochs:data:batchSize:dropLastPartialBatch:step:afterEpoch:)`` for a step that
-    /// returns one loss.
+    /// ``train(_:epochs:data:batchSize:dropLastPartialBatch:shuffling:step:afterEpoch:)`` for a step
+    /// that returns one loss.
     @discardableResult
     public func train(
         _ model: String, epochs: Int, data: Examples, batchSize: Int, dropLastPartialBatch: Bool = false,
-        step: (Batch) throws -> Double, afterEpoch: ((Int) throws -> [String: Double])? = nil
+        shuffling: SeededGenerator? = nil, step: (Batch) throws -> Double,
+        afterEpoch: ((Int) throws -> [String: Double])? = nil
     ) throws -> TrainingHistory {
         try train(model, epochs: epochs, data: data, batchSize: batchSize, dropLastPartialBatch: dropLastPartialBatch,
-                  step: { ["loss": try step($0)] }, afterEpoch: afterEpoch)
+                  shuffling: shuffling, step: { ["loss": try step($0)] }, afterEpoch: afterEpoch)
     }
 }

@@ -72,6 +72,28 @@ struct TrainingHistoryTests {
         #expect(history.stepSeries("even").map { $0.isNaN ? 0 : $0 } == (1...12).map { $0 % 2 == 0 ? 1 : 0 })
         #expect(history.series("loss") == [2.5, 6.5, 10.5])  // the mean of each epoch's four steps
     }
+
+    @Test func generatorsWithOneSeedShuffleAlike() throws {
+        let directory = temporaryDirectory()
+        let run = try ChapterRun(name: "test", command: "chapter-test",
+                                 common: try parseOptions(TestOptions.self, arguments: ["--output", directory.path]).common,
+                                 defaultEpochs: 2, progress: ProgressReporter(isTerminal: false))
+        defer { run.abandon() }
+        let data = syntheticExamples(generator: run.generator)
+        /// The values of every batch, in order, over two epochs.
+        func order(_ shuffling: SeededGenerator?) throws -> [[Float]] {
+            var batches: [[Float]] = []
+            try run.train("order", epochs: 2, data: data, batchSize: 16, shuffling: shuffling) { batch in
+                batches.append(batch.inputs.scalars)
+                return 0
+            }
+            return batches
+        }
+        let first = try order(SeededGenerator(seed: 5)), second = try order(SeededGenerator(seed: 5))
+        #expect(first == second)
+        #expect(try order(nil) != first)  // the run's own generator draws another order
+        #expect(try order(SeededGenerator(seed: 6)) != first)
+    }
 }
 
 @Suite("metrics.json schema")

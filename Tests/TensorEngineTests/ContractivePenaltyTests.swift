@@ -1,87 +1,122 @@
-// The contractive chapter's penalty ‖J_f(x)‖²_F = Σ_j (h_j (1 − h_j))² Σ_i W_ji² for h = σ(x Wᵀ + b),
-// re-created with the same engine ops as Chapters/Contractive/main.swift: its gradient passes the
-// gradient check, and it equals the squared Frobenius norm of the Jacobian found by autodiff and by
-// finite differences.
+import Foundation
 import Testing
 @testable import TensorEngine
 
-/// The chapter's penalty (batch mean of the closed form), in Double.
-private func contractivePenalty(code h: Tensor<Double>, encoderWeight weight: Tensor<Double>) -> Tensor<Double> {
-    let rowNorms = square(weight).sum(alongAxis: 1).reshaped(to: [1, weight.shape[0]])
-    return (square(h * (1 - h)) * rowNorms).sum(alongAxis: 1).mean()
-}
+extension TensorEngineTests {
+    /// The library's contractive penalty ‖J_f(x)‖²_F = Σ_j s′(a_j)² Σ_i W_ji² (the contractive
+    /// chapter's), its full Jacobian and the autodiff Jacobian it is checked against.
+    @Suite("Contractive penalty")
+    struct ContractivePenaltyTests {
+        let generator = SeededGenerator(seed: 7)
 
-/// J = ∂h/∂x at one input [1, D] by reverse-mode autodiff, one backward pass per code unit.
-private func autodiffJacobian(weight: Tensor<Double>, bias: Tensor<Double>, at x: Tensor<Double>) -> [[Double]] {
-    (0..<weight.shape[0]).map { unit in
-        let input = x.copy()
-        input.requiresGradient = true
-        let h = sigmoid(matmul(input, weight.detached(), transposeB: true) + bias.detached().reshaped(to: [1, bias.count]))
-        var selector = [Double](repeating: 0, count: h.count)
-        selector[unit] = 1
-        (h * Tensor(shape: h.shape, scalars: selector)).sum().backward()
-        return input.gradient!.scalars
-    }
-}
-
-// Serialized: `withoutGradients` (used by `checkGradients`) flips a process-wide flag, so these tests
-// must not run beside each other.
-@Suite("Contractive penalty", .serialized)
-struct ContractivePenaltyTests {
-    let generator = SeededGenerator(seed: 7)
-
-    @Test("the penalty's gradient with respect to W, b and x passes the gradient check")
-    func penaltyGradientCheck() {
-        let weight = Tensor<Double>(randomNormal: [4, 6], standardDeviation: 0.8, generator: generator)
-        let bias = Tensor<Double>(randomNormal: [4], standardDeviation: 0.5, generator: generator)
-        let x = Tensor<Double>(randomUniform: [3, 6], generator: generator)
-        let report = checkGradients(of: {
-            let h = sigmoid(matmul(x, weight, transposeB: true) + bias.reshaped(to: [1, 4]))
-            return contractivePenalty(code: h, encoderWeight: weight)
-        }, withRespectTo: [("weight", weight), ("bias", bias), ("x", x)])
-        #expect(report.maximumRelativeError < 1e-5, "\(report)")
-    }
-
-    @Test("the fused sigmoid linear layer gives the same penalty gradient")
-    func penaltyThroughLinear() {
-        let weight = Tensor<Double>(randomNormal: [5, 7], standardDeviation: 0.6, generator: generator)
-        let bias = Tensor<Double>(randomNormal: [5], standardDeviation: 0.5, generator: generator)
-        let x = Tensor<Double>(randomUniform: [2, 7], generator: generator)
-        let report = checkGradients(of: {
-            contractivePenalty(code: linear(x, weight: weight, bias: bias, activation: .sigmoid), encoderWeight: weight)
-        }, withRespectTo: [("weight", weight), ("bias", bias)])
-        #expect(report.maximumRelativeError < 1e-5, "\(report)")
-    }
-
-    @Test("the closed form equals ‖J‖²_F from autodiff and from finite differences")
-    func closedFormMatchesJacobian() {
-        let weight = Tensor<Double>(randomNormal: [6, 10], standardDeviation: 0.7, generator: generator)
-        let bias = Tensor<Double>(randomNormal: [6], standardDeviation: 0.5, generator: generator)
-        for _ in 0..<3 {
-            let x = Tensor<Double>(randomUniform: [1, 10], generator: generator)
-            let code = { (input: Tensor<Double>) in sigmoid(matmul(input, weight, transposeB: true) + bias.reshaped(to: [1, 6])) }
-            let closedForm = contractivePenalty(code: code(x), encoderWeight: weight).scalarValue
-            let byAutodiff = autodiffJacobian(weight: weight, bias: bias, at: x).joined().map { $0 * $0 }.reduce(0, +)
-            var byDifferences = 0.0
-            for pixel in 0..<10 {
-                let plus = x.copy(), minus = x.copy()
-                plus.mutablePointer[pixel] += 1e-6
-                minus.mutablePointer[pixel] -= 1e-6
-                let column = zip(code(plus).scalars, code(minus).scalars).map { ($0 - $1) / 2e-6 }
-                byDifferences += column.map { $0 * $0 }.reduce(0, +)
-            }
-            #expect(Swift.abs(byAutodiff - closedForm) <= 1e-10 * closedForm)
-            #expect(Swift.abs(byDifferences - closedForm) <= 1e-6 * closedForm)
+        /// One encoder layer h = s(x Wᵀ + b) as a function of x, for `jacobian(of:at:)`.
+        func encoder(weight: Tensor<Double>, bias: Tensor<Double>, activation: UnaryFunction)
+            -> (Tensor<Double>) -> Tensor<Double> {
+            { linear($0, weight: weight.detached(), bias: bias.detached(), activation: activation) }
         }
-    }
 
-    @Test("the batch penalty is the mean of the per-example closed forms")
-    func penaltyIsBatchMean() {
-        let weight = Tensor<Double>(randomNormal: [3, 4], generator: generator)
-        let h = Tensor<Double>(randomUniform: [2, 3], generator: generator)
-        let rowNorms = weight.rowArrays.map { $0.map { $0 * $0 }.reduce(0, +) }
-        let perExample = h.rowArrays.map { row in zip(row, rowNorms).map { ($0 * (1 - $0)) * ($0 * (1 - $0)) * $1 }.reduce(0, +) }
-        let penalty = contractivePenalty(code: h, encoderWeight: weight).scalarValue
-        #expect(Swift.abs(penalty - (perExample[0] + perExample[1]) / 2) < 1e-12)
+        @Test("worked by hand: W = [[1, 2], [3, 0]], one code per activation")
+        func workedExample() {
+            let weight = Tensor<Double>([[1, 2], [3, 0]])  // row norms Σ_i W_ji² = 5 and 9
+            func penalty(_ code: [Double], _ activation: UnaryFunction) -> Double {
+                contractivePenalty(code: Tensor([code]), encoderWeight: weight, activation: activation).scalarValue
+            }
+            // sigmoid: slopes h(1 − h) = 0.25 and 0.1875 → 0.0625 · 5 + 0.03515625 · 9
+            #expect(Swift.abs(penalty([0.5, 0.25], .sigmoid) - 0.62890625) < 1e-15)
+            // tanh: slopes 1 − h² = 0.75 and 0.75 → 0.5625 · (5 + 9)
+            #expect(Swift.abs(penalty([0.5, -0.5], .tanh) - 7.875) < 1e-15)
+            // ReLU: the active unit counts its whole row, the silent one nothing
+            #expect(Swift.abs(penalty([0.7, 0], .relu) - 5) < 1e-15)
+            // leaky ReLU with slope 0.1: 5 + 0.1² · 9
+            #expect(Swift.abs(penalty([0.7, -0.2], .leakyRelu(slope: 0.1)) - 5.09) < 1e-12)
+        }
+
+        @Test("the closed form and the full Jacobian equal autodiff's and finite differences' J",
+              arguments: [UnaryFunction.sigmoid, .tanh, .relu, .leakyRelu(slope: 0.2)])
+        func closedFormMatchesJacobian(activation: UnaryFunction) {
+            let weight = Tensor<Double>(randomNormal: [6, 10], standardDeviation: 0.7, generator: generator)
+            let bias = Tensor<Double>(randomNormal: [6], standardDeviation: 0.5, generator: generator)
+            let function = encoder(weight: weight, bias: bias, activation: activation)
+            for _ in 0..<3 {
+                let x = Tensor<Double>(randomUniform: [1, 10], generator: generator)
+                let code = withoutGradients { function(x) }
+                let closedForm = contractivePenalty(code: code, encoderWeight: weight, activation: activation).scalarValue
+                let byAutodiff = jacobian(of: function, at: x)
+                let full = encoderJacobian(code: code, encoderWeight: weight, activation: activation)
+                #expect(byAutodiff.shape == [6, 10] && full.shape == [6, 10])
+                #expect(maximumDifference(full.scalars, byAutodiff.scalars) < 1e-12)
+                let normSquared = byAutodiff.scalars.map { $0 * $0 }.reduce(0, +)
+                #expect(Swift.abs(normSquared - closedForm) <= 1e-10 * closedForm)
+                var byDifferences = 0.0
+                for pixel in 0..<10 {
+                    let plus = x.copy(), minus = x.copy()
+                    plus.mutablePointer[pixel] += 1e-6
+                    minus.mutablePointer[pixel] -= 1e-6
+                    let column = withoutGradients { zip(function(plus).scalars, function(minus).scalars) }
+                    byDifferences += column.map { ($0 - $1) / 2e-6 }.map { $0 * $0 }.reduce(0, +)
+                }
+                #expect(Swift.abs(byDifferences - closedForm) <= 1e-6 * closedForm, "\(activation)")
+            }
+        }
+
+        @Test("the penalty is the batch mean of the per-row ‖J‖²_F")
+        func penaltyIsBatchMean() {
+            let weight = Tensor<Double>(randomNormal: [3, 4], generator: generator)
+            let code = Tensor<Double>(randomUniform: [2, 3], generator: generator)
+            let perRow = jacobianNormSquared(code: code, encoderWeight: weight)
+            #expect(perRow.shape == [2, 1])
+            for row in 0..<2 {
+                let single = Tensor<Double>([code.rowArrays[row]])
+                let alone = jacobianNormSquared(code: single, encoderWeight: weight).scalarValue
+                #expect(Swift.abs(perRow.scalars[row] - alone) < 1e-14)
+            }
+            let penalty = contractivePenalty(code: code, encoderWeight: weight).scalarValue
+            #expect(Swift.abs(penalty - (perRow.scalars[0] + perRow.scalars[1]) / 2) < 1e-14)
+        }
+
+        @Test("the penalty's gradient with respect to W, b and x passes the gradient check",
+              arguments: [UnaryFunction.sigmoid, .tanh, .relu])
+        func penaltyGradientCheck(activation: UnaryFunction) {
+            let weight = Tensor<Double>(randomNormal: [4, 6], standardDeviation: 0.8, generator: generator)
+            let bias = Tensor<Double>(randomNormal: [4], standardDeviation: 0.5, generator: generator)
+            let x = Tensor<Double>(randomUniform: [3, 6], generator: generator)
+            // The unfused path (matmul, then the activation) and the fused Linear layer the chapter runs.
+            let activate: (Tensor<Double>) -> Tensor<Double> = {
+                switch activation {
+                case .sigmoid: return sigmoid($0)
+                case .tanh: return tanh($0)
+                default: return relu($0)
+                }
+            }
+            expectGradientsMatch("unfused \(activation)", [("weight", weight), ("bias", bias), ("x", x)],
+                                 tolerance: 1e-5) {
+                let code = activate(matmul(x, weight, transposeB: true) + bias.reshaped(to: [1, 4]))
+                return contractivePenalty(code: code, encoderWeight: weight, activation: activation)
+            }
+            expectGradientsMatch("fused \(activation)", [("weight", weight), ("bias", bias)], tolerance: 1e-5) {
+                let code = linear(x, weight: weight, bias: bias, activation: activation)
+                return contractivePenalty(code: code, encoderWeight: weight, activation: activation)
+            }
+        }
+
+        @Test("autodiff's Jacobian of x ↦ x Aᵀ is A, of a nonlinear map matches finite differences")
+        func jacobianOfKnownFunctions() {
+            let matrix = Tensor<Double>(randomNormal: [3, 5], generator: generator)
+            let x = Tensor<Double>(randomNormal: [1, 5], generator: generator)
+            let linearJacobian = jacobian(of: { matmul($0, matrix, transposeB: true) }, at: x)
+            #expect(linearJacobian.shape == [3, 5])
+            #expect(maximumDifference(linearJacobian.scalars, matrix.scalars) < 1e-14)
+            // f(x) = [x₁ x₂, x₃², x₁ + x₅³]: its Jacobian at x, by hand.
+            let v = x.scalars
+            let byHand: [Double] = [v[1], v[0], 0, 0, 0,
+                                    0, 0, 2 * v[2], 0, 0,
+                                    1, 0, 0, 0, 3 * v[4] * v[4]]
+            let nonlinear = jacobian(of: { input in
+                let column = input.split(widths: [1, 1, 1, 1, 1])
+                return concatenateColumns([column[0] * column[1], square(column[2]),
+                                          column[0] + column[4] * square(column[4])])
+            }, at: x)
+            #expect(maximumDifference(nonlinear.scalars, byHand) < 1e-12)
+        }
     }
 }
