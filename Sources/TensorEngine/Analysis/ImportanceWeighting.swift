@@ -30,8 +30,9 @@ public func importanceLogWeights(
     mean: [Float], logVariance: [Float], sampleCount: Int, generator: SeededGenerator,
     logLikelihood: (_ codes: Tensor<Float>) -> Tensor<Float>
 ) -> [Double] {
-    precondition(mean.count == logVariance.count && sampleCount >= 1, "importanceLogWeights: "
-                 + "\(mean.count) means, \(logVariance.count) log-variances, \(sampleCount) samples")
+    precondition(mean.count == logVariance.count && sampleCount >= 1,
+                 "importanceLogWeights: \(mean.count) means, \(logVariance.count) log-variances, "
+                 + "\(sampleCount) samples")
     let size = mean.count
     let noise = Tensor<Float>(randomNormal: [sampleCount, size], generator: generator).scalars
     var codes = [Float](repeating: 0, count: sampleCount * size)
@@ -78,17 +79,20 @@ public func logMeanExp(_ values: ArraySlice<Double>) -> Double {
 /// image each, [n, d]), from max(sampleCounts) codes per image drawn from `generator`.
 /// `logLikelihood(codes, row)` returns log p(x_row | z) for each row of `codes`.
 public func importanceWeightedBounds(
-    mean: Tensor<Float>, logVariance: Tensor<Float>, sampleCounts: [Int], generator: SeededGenerator,
+    mean: Tensor<Float>, logVariance: Tensor<Float>, sampleCounts: [Int],
+    generator: SeededGenerator,
     _ logLikelihood: (_ codes: Tensor<Float>, _ row: Int) -> Tensor<Float>
 ) -> ImportanceWeightedBounds {
-    precondition(mean.shape == logVariance.shape && mean.shape.count == 2, "importanceWeightedBounds: "
-                 + "mean \(describe(mean.shape)) and logVariance \(describe(logVariance.shape))")
+    precondition(mean.shape == logVariance.shape && mean.shape.count == 2,
+                 "importanceWeightedBounds: mean \(describe(mean.shape)) and logVariance "
+                 + describe(logVariance.shape))
     precondition(!sampleCounts.isEmpty && sampleCounts.allSatisfy { $0 >= 1 },
                  "importanceWeightedBounds: sample counts \(sampleCounts) must be at least 1")
     let largest = sampleCounts.max()!, means = mean.rowArrays, logVariances = logVariance.rowArrays
     let perImage = means.indices.map { row -> [Double] in
         let logWeights = importanceLogWeights(
-            mean: means[row], logVariance: logVariances[row], sampleCount: largest, generator: generator
+            mean: means[row], logVariance: logVariances[row], sampleCount: largest,
+            generator: generator
         ) { logLikelihood($0, row) }
         return sampleCounts.map { importanceWeightedBound(logWeights: logWeights, sampleCount: $0) }
     }

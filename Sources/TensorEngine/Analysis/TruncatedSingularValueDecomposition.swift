@@ -58,10 +58,10 @@ extension TruncatedSingularValueDecomposition {
 
     /// The first `count` components only (a smaller LSA from the same fit).
     public func truncated(to count: Int) -> TruncatedSingularValueDecomposition {
-        precondition(count >= 1 && count <= singularValues.count, "TruncatedSingularValueDecomposition: "
-                     + "cannot keep \(count) of \(singularValues.count) components")
-        return TruncatedSingularValueDecomposition(
-            components: components.rows(0..<count), singularValues: Array(singularValues.prefix(count)))
+        precondition(count >= 1 && count <= singularValues.count,
+                     "TruncatedSingularValueDecomposition: cannot keep \(count) of \(singularValues.count) components")
+        return TruncatedSingularValueDecomposition(components: components.rows(0..<count),
+                                                   singularValues: Array(singularValues.prefix(count)))
     }
 
     private init(components: Tensor<Float>, singularValues: [Float]) {

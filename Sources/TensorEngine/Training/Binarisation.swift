@@ -9,7 +9,9 @@ import Foundation
 /// must predict, so the Bernoulli likelihood of the result is a true probability.
 public func binarised(_ probabilities: Tensor<Float>, generator: SeededGenerator) -> Tensor<Float> {
     let draws = Tensor<Float>(randomUniform: probabilities.shape, generator: generator)
-    let bits = zip(probabilities.scalars, draws.scalars).map { draw in draw.1 < draw.0 ? Float(1) : 0 }
+    let bits = zip(probabilities.scalars, draws.scalars).map { grey, draw in
+        draw < grey ? Float(1) : 0
+    }
     return Tensor(shape: probabilities.shape, scalars: bits)
 }
 
