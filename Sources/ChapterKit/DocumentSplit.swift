@@ -27,8 +27,8 @@ public struct DocumentSplit: Sendable {
             testIndices += kept.prefix(testCount)
             trainIndices += kept.dropFirst(testCount)
         }
-        let bagOfWords = BagOfWordsModel(fitting: trainIndices.sorted().map { corpus.documents[$0] },
-                                         vocabularySize: vocabularySize)
+        let trainTexts = trainIndices.sorted().map { corpus.documents[$0] }
+        let bagOfWords = BagOfWordsModel(fitting: trainTexts, vocabularySize: vocabularySize)
         func examples(_ indices: [Int]) -> (Examples, documents: [String]) {
             let rows = indices.sorted(), width = bagOfWords.vocabularySize
             let counts = bagOfWords.counts(rows.map { corpus.documents[$0] })
