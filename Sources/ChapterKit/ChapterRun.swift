@@ -18,6 +18,9 @@ public final class ChapterRun {
     public let generator: SeededGenerator
     /// Whether this is a `--quick` smoke run.
     public var isQuick: Bool { common.quick }
+    /// The data set that metrics.json (and the book's footer) names: `--dataset` unless the chapter
+    /// sets what it really read (the text chapter's corpus).
+    public var datasetName: String?
     /// The final output directory.
     public var outputDirectory: URL { outputs.directory }
     /// The output and staging folders.
@@ -123,7 +126,8 @@ public final class ChapterRun {
         // metrics.json holds numbers only: a NaN or infinite value is left out (and said so below), so
         // the book reports a placeholder it cannot fill instead of quoting "nan".
         let report = MetricsReport(
-            chapter: name, seed: common.seed, epochs: epochsOfMainModel, quick: isQuick, dataset: common.dataset.rawValue,
+            chapter: name, seed: common.seed, epochs: epochsOfMainModel, quick: isQuick,
+            dataset: datasetName ?? common.dataset.rawValue,
             threads: common.threads, seconds: seconds,
             samplesPerSecond: trainingSeconds > 0 ? Double(trainedSamples) / trainingSeconds : 0,
             metrics: metrics.filter { $0.1.isFinite }, texts: texts)

@@ -70,3 +70,17 @@ public func reconstructionPeakSignalToNoiseRatio(
     }
     return peakSignalToNoiseRatio(meanSquaredError: squaredError / Double(max(clean.rowCount, 1)))
 }
+
+// ANCHOR: loss-per-word
+/// The multinomial loss of word counts per word occurrence, in nats: Σ_d Σ_w c_dw (−log q_dw) /
+/// Σ_d N_d, where q_d = softmax(`logits`(counts of d)) and N_d = Σ_w c_dw. Its exponential is the
+/// per-token perplexity that language models report (an average per document would weigh a short
+/// document's words more than a long one's).
+public func lossPerWord(_ examples: Examples, logits: (Tensor<Float>) -> Tensor<Float>) -> Double {
+    let natsPerDocument = averageOverBatches(examples) { batch in
+        Double(softmaxCrossEntropy(logits: logits(batch.inputs), labels: batch.inputs).scalarValue)
+    }
+    let wordsPerDocument = examples.features.reduce(0) { $0 + Double($1) } / Double(examples.count)
+    return natsPerDocument / wordsPerDocument
+}
+// ANCHOR_END: loss-per-word

@@ -66,3 +66,23 @@ public func precisionAtK(neighbours: [[Int]], queryLabels: [Int], databaseLabels
     }
     return total / Double(neighbours.count)
 }
+
+// ANCHOR: precision
+/// Precision after retrieving k = 1…maximumK database rows by cosine similarity, averaged over
+/// every query; "relevant" = same label. `centred` first subtracts the mean database row from
+/// every row, so that the cosine measures directions from the centre of the codes rather than
+/// from the origin (codes that all lie on one side of the origin look alike to a raw cosine).
+public func precisionCurve(queries: Tensor<Float>, database: Tensor<Float>, queryLabels: [Int],
+                           databaseLabels: [Int], maximumK: Int, centred: Bool) -> [Double] {
+    let neighbours = withoutGradients { () -> [[Int]] in
+        let centre = centred ? database.mean(alongAxis: 0)
+                             : Tensor(zeros: [1, database.columnCount])
+        return nearestNeighbours(of: queries - centre, in: database - centre, count: maximumK,
+                                 metric: .cosine)
+    }
+    return (1...maximumK).map { k in
+        precisionAtK(neighbours: neighbours, queryLabels: queryLabels,
+                     databaseLabels: databaseLabels, k: k)
+    }
+}
+// ANCHOR_END: precision
