@@ -85,9 +85,9 @@ let package = Package(
     ] + chapters.map { directory in
         .executableTarget(
             name: "chapter-\(directory.lowercased())",
-            dependencies: ["ChapterKit", "TensorEngine", "Datasets", "Figures"],
+            dependencies: ["ChapterKit", "TensorEngine", "Datasets", "Figures", "Exercises"],
             path: "Chapters/\(directory)",
-            exclude: ["chapter.md"],
+            exclude: ["chapter.md", "code-exercise.md"],
             swiftSettings: optimisedInEveryConfiguration
         )
     },

@@ -21,7 +21,10 @@ public var allExercises: [Exercise] {
         Exercise(name: "sparse.1", functions: "sparsityPenalty, sparsityPenaltyGradient", file: "Sparse.swift", check: checkSparse),
         Exercise(name: "denoising.1", functions: "maskingNoise", file: "Denoising.swift", check: checkDenoising),
         Exercise(name: "contractive.1", functions: "squaredJacobianNorm", file: "Contractive.swift", check: checkContractive),
+        Exercise(name: "adversarial.1", functions: "discriminatorLoss, generatorLoss", file: "Adversarial.swift",
+                 check: checkAdversarial),
         Exercise(name: "vae.1", functions: "reparameterise, gaussianKL", file: "VAE.swift", check: checkVAE),
+        Exercise(name: "text.1", functions: "inverseDocumentFrequency, tfidf", file: "Text.swift", check: checkText),
     ]
 }
 
@@ -37,6 +40,8 @@ public func exercise(named name: String) throws -> Exercise {
 public struct UnknownExercise: Error, CustomStringConvertible {
     /// The name asked for.
     public let name: String
+    /// The error for the name `name`.
+    public init(name: String) { self.name = name }
     /// One line naming the exercises that exist.
     public var description: String {
         "check-exercise: no exercise named \"\(name)\"; the exercises are \(allExercises.map(\.name).joined(separator: ", "))"

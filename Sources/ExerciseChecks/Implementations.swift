@@ -22,6 +22,14 @@ public struct ExerciseImplementations {
     public var maskingNoise: (Tensor<Float>, Double, SeededGenerator) throws -> Tensor<Float>
     /// contractive.1: (h, W) → mean over rows of Σ_j (h_j (1 − h_j))² Σ_i W_ji².
     public var squaredJacobianNorm: (Tensor<Double>, Tensor<Double>) throws -> Tensor<Double>
+    /// adversarial.1: (prior logits, code logits) → ½ (BCE(prior, 1) + BCE(codes, 0)).
+    public var discriminatorLoss: (Tensor<Double>, Tensor<Double>) throws -> Tensor<Double>
+    /// adversarial.1: code logits → BCE(codes, 1).
+    public var generatorLoss: (Tensor<Double>) throws -> Tensor<Double>
+    /// text.1: counts → log(N / df) per column.
+    public var inverseDocumentFrequency: (Tensor<Float>) throws -> Tensor<Float>
+    /// text.1: (counts, idf) → L2-normalised c ⊙ idf rows.
+    public var tfidf: (Tensor<Float>, Tensor<Float>) throws -> Tensor<Float>
 
     /// Gathers one version of every function.
     public init(
@@ -32,7 +40,11 @@ public struct ExerciseImplementations {
         sparsityPenaltyGradient: @escaping (Tensor<Double>, Double) throws -> Tensor<Double>,
         tiedDecoder: @escaping (Tensor<Double>, Tensor<Double>, Tensor<Double>) throws -> Tensor<Double>,
         maskingNoise: @escaping (Tensor<Float>, Double, SeededGenerator) throws -> Tensor<Float>,
-        squaredJacobianNorm: @escaping (Tensor<Double>, Tensor<Double>) throws -> Tensor<Double>
+        squaredJacobianNorm: @escaping (Tensor<Double>, Tensor<Double>) throws -> Tensor<Double>,
+        discriminatorLoss: @escaping (Tensor<Double>, Tensor<Double>) throws -> Tensor<Double>,
+        generatorLoss: @escaping (Tensor<Double>) throws -> Tensor<Double>,
+        inverseDocumentFrequency: @escaping (Tensor<Float>) throws -> Tensor<Float>,
+        tfidf: @escaping (Tensor<Float>, Tensor<Float>) throws -> Tensor<Float>
     ) {
         self.reparameterise = reparameterise
         self.gaussianKL = gaussianKL
@@ -42,19 +54,29 @@ public struct ExerciseImplementations {
         self.tiedDecoder = tiedDecoder
         self.maskingNoise = maskingNoise
         self.squaredJacobianNorm = squaredJacobianNorm
+        self.discriminatorLoss = discriminatorLoss
+        self.generatorLoss = generatorLoss
+        self.inverseDocumentFrequency = inverseDocumentFrequency
+        self.tfidf = tfidf
     }
 
     /// The reference solutions in Sources/ExerciseSolutions: every check must pass on them.
     public static var solutions: ExerciseImplementations {
         ExerciseImplementations(
-        reparameterise: { try ExerciseSolutions.reparameterise(mean: $0, logVariance: $1, noise: $2) },
-        gaussianKL: { try ExerciseSolutions.gaussianKL(mean: $0, logVariance: $1) },
-        transposedConvolution: { try ExerciseSolutions.transposedConvolutionAsConvolution($0, weight: $1, bias: $2, stride: $3, padding: $4) },
-        sparsityPenalty: { try ExerciseSolutions.sparsityPenalty(activations: $0, target: $1) },
-        sparsityPenaltyGradient: { try ExerciseSolutions.sparsityPenaltyGradient(meanActivation: $0, target: $1) },
-        tiedDecoder: { try ExerciseSolutions.tiedDecoder(code: $0, encoderWeight: $1, bias: $2) },
-        maskingNoise: { try ExerciseSolutions.maskingNoise($0, fraction: $1, generator: $2) },
-        squaredJacobianNorm: { try ExerciseSolutions.squaredJacobianNorm(code: $0, encoderWeight: $1) }
+            reparameterise: { try ExerciseSolutions.reparameterise(mean: $0, logVariance: $1, noise: $2) },
+            gaussianKL: { try ExerciseSolutions.gaussianKL(mean: $0, logVariance: $1) },
+            transposedConvolution: {
+                try ExerciseSolutions.transposedConvolutionAsConvolution($0, weight: $1, bias: $2, stride: $3, padding: $4)
+            },
+            sparsityPenalty: { try ExerciseSolutions.sparsityPenalty(activations: $0, target: $1) },
+            sparsityPenaltyGradient: { try ExerciseSolutions.sparsityPenaltyGradient(meanActivation: $0, target: $1) },
+            tiedDecoder: { try ExerciseSolutions.tiedDecoder(code: $0, encoderWeight: $1, bias: $2) },
+            maskingNoise: { try ExerciseSolutions.maskingNoise($0, fraction: $1, generator: $2) },
+            squaredJacobianNorm: { try ExerciseSolutions.squaredJacobianNorm(code: $0, encoderWeight: $1) },
+            discriminatorLoss: { try ExerciseSolutions.discriminatorLoss(priorLogits: $0, codeLogits: $1) },
+            generatorLoss: { try ExerciseSolutions.generatorLoss(codeLogits: $0) },
+            inverseDocumentFrequency: { try ExerciseSolutions.inverseDocumentFrequency(counts: $0) },
+            tfidf: { try ExerciseSolutions.tfidf(counts: $0, inverseDocumentFrequency: $1) }
         )
     }
 }

@@ -19,7 +19,11 @@ let student = ExerciseImplementations(
     sparsityPenaltyGradient: { try sparsityPenaltyGradient(meanActivation: $0, target: $1) },
     tiedDecoder: { try tiedDecoder(code: $0, encoderWeight: $1, bias: $2) },
     maskingNoise: { try maskingNoise($0, fraction: $1, generator: $2) },
-    squaredJacobianNorm: { try squaredJacobianNorm(code: $0, encoderWeight: $1) }
+    squaredJacobianNorm: { try squaredJacobianNorm(code: $0, encoderWeight: $1) },
+    discriminatorLoss: { try discriminatorLoss(priorLogits: $0, codeLogits: $1) },
+    generatorLoss: { try generatorLoss(codeLogits: $0) },
+    inverseDocumentFrequency: { try inverseDocumentFrequency(counts: $0) },
+    tfidf: { try tfidf(counts: $0, inverseDocumentFrequency: $1) }
 )
 
 let usage = "usage: check-exercise [--solutions] NAME… | --all | --list   (e.g. check-exercise vae.1)"
