@@ -109,9 +109,12 @@ public struct CheckRecorder {
     }
 }
 
-/// max |a − b| over two tensors of the same shape.
+/// max |a − b| over two tensors of the same shape; ∞ when a difference is NaN (Swift.max would skip it).
 public func largestDifference(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
-    zip(a.scalars, b.scalars).reduce(0) { Swift.max($0, Swift.abs($1.0 - $1.1)) }
+    zip(a.scalars, b.scalars).reduce(0.0) { (largest: Double, pair: (Double, Double)) -> Double in
+        let difference = Swift.abs(pair.0 - pair.1)
+        return difference.isNaN ? .infinity : Swift.max(largest, difference)
+    }
 }
 
 /// Random Double values from `seed`: normal with standard deviation `scale`, or uniform in `range`.
