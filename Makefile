@@ -16,20 +16,22 @@ DEBUG := .build/debug
 RUNS := runs
 # Rerun a chapter when any of these change (plus the chapter's own folder and its flags): the
 # targets a chapter executable depends on in Package.swift, not the stitcher, the benchmark or the tools.
-CHAPTER_LIBRARIES := CBLAS CZlib CPNG CCairo TensorEngine Datasets Figures ChapterKit
+CHAPTER_LIBRARIES := CBLAS CZlib CPNG CCairo TensorEngine Datasets Figures ChapterKit Exercises
 LIBRARY_INPUTS := Package.swift $(shell find $(addprefix Sources/,$(CHAPTER_LIBRARIES)) -type f | sort)
 
 # `swift build` with its progress lines hidden; a failed build stops make with the compiler's messages
 # (pipefail passes on swift build's status; grep's own "no lines" status is not a failure).
 swift_build = swift build $(1) 2>&1 | { grep -v '^\[' || true; }
 
-.PHONY: help setup setup-html setup-if-needed build book stitch test check-build-failure bench bench-peers data clean html \
+.PHONY: help setup setup-html setup-if-needed build book stitch test check-build-failure check-exercise check-exercises \
+	bench bench-peers data clean html \
 	$(addprefix chapter-,$(CHAPTERS)) $(addprefix run-chapter-,$(CHAPTERS))
 
 help:
 	@echo "make book     run every chapter whose inputs changed (release build) and stitch book/"
 	@echo "make test     unit tests, every chapter in --quick mode, and a quick book build"
 	@echo "make chapter-<name>   run one chapter ($(CHAPTERS)) and restitch the book"
+	@echo "make check-exercise E=vae.1   check your code for an exercise (Sources/Exercises) against the library"
 	@echo "make bench    engine speed (sgemm, samples/s of four reference models, data loading)"
 	@echo "make bench-peers   the same models in PyTorch and JAX, side by side (throwaway venv)"
 	@echo "make data     download MNIST and Fashion-MNIST into ./data (networked machines only)"
@@ -97,6 +99,7 @@ html:
 test: setup-if-needed check-build-failure
 	@$(call swift_build,--build-tests)
 	swift test --skip-build
+	@$(MAKE) --no-print-directory check-exercises
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
 	for chapter in $(CHAPTERS); do \
 	  echo "== chapter-$$chapter --quick"; \
@@ -117,6 +120,30 @@ test: setup-if-needed check-build-failure
 	  echo "== HTML check skipped: pandoc and chromium are not both installed (make setup-html)"; \
 	fi; \
 	echo "make test: all passed"
+
+# One code exercise: builds the checker with the student's Sources/Exercises and runs the checks.
+check-exercise:
+	@$(call swift_build,--product check-exercise)
+	@if [ -z "$(E)" ]; then echo "make check-exercise E=<name>; the exercises:"; $(DEBUG)/check-exercise --list; exit 2; fi
+	$(DEBUG)/check-exercise $(E)
+
+# The checker itself (part of make test): every check passes on the reference solutions; on the
+# student's versions (the stubs, until written) every exercise passes or fails cleanly with its
+# lines, never crashes; an unknown name is a usage error.
+check-exercises:
+	@echo "== code exercises: every check on the reference solutions"
+	@output=$$($(DEBUG)/check-exercise --solutions --all) || { echo "$$output"; echo "check-exercises: a reference solution fails its check"; exit 1; }; \
+	grep ': all .* checks pass$$' <<< "$$output"
+	@echo "== code exercises: the student's versions in Sources/Exercises (unwritten stubs fail, cleanly)"
+	@for name in $$($(DEBUG)/check-exercise --list | cut -d' ' -f1); do \
+	  status=0; output=$$($(DEBUG)/check-exercise $$name) || status=$$?; \
+	  if [ $$status -gt 1 ] || { [ $$status = 1 ] && ! grep -q "^$$name: .*FAIL" <<< "$$output"; }; then \
+	    echo "$$output"; echo "check-exercises: check-exercise $$name ended with status $$status, not a clean pass or fail"; exit 1; \
+	  fi; \
+	  echo "$$(tail -1 <<< "$$output")"; \
+	done
+	@if $(DEBUG)/check-exercise no.such.exercise 2>/dev/null; then echo "check-exercises: an unknown exercise name was accepted"; exit 1; fi
+	@echo "check-exercises: the checker passes the solutions, fails the stubs cleanly, refuses unknown names"
 
 # A failed build must stop make with the compiler's message, before an old binary runs: with a
 # stand-in `swift` that fails and stand-in binaries that would announce themselves, each target must

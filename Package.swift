@@ -69,17 +69,25 @@ let package = Package(
             swiftSettings: optimisedInEveryConfiguration
         ),
 
+        // Code exercises (`make check-exercise E=vae.1`): the student's functions (stubs until written),
+        // the reference solutions with the same signatures, the checks, and the command that runs them.
+        .target(name: "Exercises", dependencies: ["TensorEngine"]),
+        .target(name: "ExerciseSolutions", dependencies: ["TensorEngine"]),
+        .target(name: "ExerciseChecks", dependencies: ["TensorEngine", "Datasets", "ExerciseSolutions"]),
+        .executableTarget(name: "check-exercise", dependencies: ["ExerciseChecks", "Exercises"]),
+
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"], exclude: ["References"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "CPNG"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TensorEngine", "Figures", "BookStitcher"]),
         .testTarget(name: "BookStitcherTests", dependencies: ["BookStitcher"]),
+        .testTarget(name: "ExerciseChecksTests", dependencies: ["ExerciseChecks", "TensorEngine"]),
     ] + chapters.map { directory in
         .executableTarget(
             name: "chapter-\(directory.lowercased())",
-            dependencies: ["ChapterKit", "TensorEngine", "Datasets", "Figures"],
+            dependencies: ["ChapterKit", "TensorEngine", "Datasets", "Figures", "Exercises"],
             path: "Chapters/\(directory)",
-            exclude: ["chapter.md"],
+            exclude: ["chapter.md", "code-exercise.md"],
             swiftSettings: optimisedInEveryConfiguration
         )
     },
