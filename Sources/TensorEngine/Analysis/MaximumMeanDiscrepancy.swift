@@ -37,8 +37,10 @@ public func pairwiseSquaredDistances<Scalar>(_ a: Tensor<Scalar>, _ b: Tensor<Sc
 public func squaredMaximumMeanDiscrepancy<Scalar>(
     _ x: Tensor<Scalar>, _ y: Tensor<Scalar>, bandwidth: Double
 ) -> Double {
-    precondition(bandwidth > 0, "squaredMaximumMeanDiscrepancy: bandwidth \(bandwidth) must be positive")
-    precondition(x.rowCount > 0 && y.rowCount > 0, "squaredMaximumMeanDiscrepancy: needs two non-empty samples")
+    precondition(bandwidth > 0,
+                 "squaredMaximumMeanDiscrepancy: bandwidth \(bandwidth) must be positive")
+    precondition(x.rowCount > 0 && y.rowCount > 0,
+                 "squaredMaximumMeanDiscrepancy: needs two non-empty samples")
     func meanKernel(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) -> Double {
         let distances = pairwiseSquaredDistances(a, b).scalars
         let total = distances.reduce(0.0) { $0 + exp(-Double($1) / (2 * bandwidth * bandwidth)) }
@@ -48,7 +50,8 @@ public func squaredMaximumMeanDiscrepancy<Scalar>(
 }
 
 /// The median heuristic for the kernel's bandwidth: the median of the distances ‖sᵢ − sⱼ‖ over all
-/// pairs i < j of the rows of `samples` (the mean of the two middle ones for an even count of pairs).
+/// pairs i < j of the rows of `samples` (the mean of the two middle ones for an even count of
+/// pairs).
 public func medianHeuristicBandwidth<Scalar>(_ samples: Tensor<Scalar>) -> Double {
     let n = samples.rowCount
     precondition(n >= 2, "medianHeuristicBandwidth: needs at least 2 samples, got \(n)")
@@ -60,6 +63,7 @@ public func medianHeuristicBandwidth<Scalar>(_ samples: Tensor<Scalar>) -> Doubl
     }
     distances.sort()
     let middle = distances.count / 2
-    return distances.count % 2 == 1 ? distances[middle] : (distances[middle - 1] + distances[middle]) / 2
+    return distances.count % 2 == 1
+        ? distances[middle] : (distances[middle - 1] + distances[middle]) / 2
 }
 // ANCHOR_END: mmd
