@@ -17,6 +17,20 @@ public struct TrainingHistory: Sendable {
     /// The values of `name` at every step, in order (NaN where a step lacks it).
     public func stepSeries(_ name: String) -> [Double] { steps.map { $0[name] ?? .nan } }
 
+    /// The values of `name` per step, averaged over consecutive windows of `window` steps (the last
+    /// window may be shorter), for loss curves that show the trend through the step-to-step noise.
+    /// `centres` is the middle of each window, counted in steps from 0.
+    public func windowedStepMeans(_ name: String, window: Int) -> (centres: [Double], means: [Double]) {
+        precondition(window >= 1, "windowedStepMeans: window \(window)")
+        let values = stepSeries(name)
+        let starts = Array(stride(from: 0, to: values.count, by: window))
+        let means = starts.map { start in
+            let slice = values[start..<min(start + window, values.count)]
+            return slice.reduce(0, +) / Double(slice.count)
+        }
+        return (starts.map { Double($0) + Double(min(window, values.count - $0)) / 2 }, means)
+    }
+
     mutating func append(_ values: [String: Double]) { epochs.append(values) }
     mutating func appendStep(_ values: [String: Double]) { steps.append(values) }
 }
