@@ -86,7 +86,7 @@ book: build
 
 stitch:
 	@$(call swift_build,-c release --product book)
-	$(RELEASE)/book --chapters Chapters --runs $(RUNS) --output book --max-listing-width 0
+	$(RELEASE)/book --chapters Chapters --runs $(RUNS) --output book
 
 html:
 	@$(call swift_build,-c release --product book)
@@ -108,7 +108,7 @@ test: setup-if-needed check-build-failure
 	  echo "chapter-$$chapter --quick took $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
 	done; \
 	echo "== book (quick)"; \
-	$(DEBUG)/book --chapters Chapters --runs "$$scratch/runs" --output "$$scratch/book" --quick --max-listing-width 0; \
+	$(DEBUG)/book --chapters Chapters --runs "$$scratch/runs" --output "$$scratch/book" --quick; \
 	if grep -rn '{{' "$$scratch/book"/*.md; then echo "unresolved directives in the quick book"; exit 1; fi; \
 	echo "== every swift run command in the chapters and the README, with --quick"; \
 	$(DEBUG)/book check-commands --binaries $(DEBUG) --scratch "$$scratch/commands" --jobs 2 Chapters/*/chapter.md README.md; \

@@ -87,7 +87,7 @@ let package = Package(
             name: "chapter-\(directory.lowercased())",
             dependencies: ["ChapterKit", "TensorEngine", "Datasets", "Figures", "Exercises"],
             path: "Chapters/\(directory)",
-            exclude: ["chapter.md", "code-exercise.md"],
+            exclude: ["chapter.md"],
             swiftSettings: optimisedInEveryConfiguration
         )
     },

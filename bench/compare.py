@@ -68,10 +68,10 @@ print(f"\n{platform.processor() or platform.machine()}, {os.cpu_count()} cores, 
 print("| model | this engine | PyTorch | JAX | vs PyTorch | vs JAX | of GEMM bound |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for model in models:
-    print(f"| ({model}) | {median('engine', model):,.0f} | {median('torch', model):,.0f} | {median('jax', model):,.0f} "
-          f"| {ratio(model, 'torch'):.2f}× | {ratio(model, 'jax'):.2f}× "
+    print(f"| ({model}) | {median('engine', model):,.0f} | {median('pytorch', model):,.0f} | {median('jax', model):,.0f} "
+          f"| {ratio(model, 'pytorch'):.2f}× | {ratio(model, 'jax'):.2f}× "
           f"| {100 * statistics.median(fractions.get(model, [float('nan')])):.0f} % |".replace(",", " "))
 for model in models:
-    print(json.dumps({"model": model, "engine": median("engine", model), "torch": median("torch", model),
-                      "jax": median("jax", model), "vs_torch": round(ratio(model, "torch"), 3),
+    print(json.dumps({"model": model, "engine": median("engine", model), "pytorch": median("pytorch", model),
+                      "jax": median("jax", model), "vs_pytorch": round(ratio(model, "pytorch"), 3),
                       "vs_jax": round(ratio(model, "jax"), 3)}))

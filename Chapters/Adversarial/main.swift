@@ -4,9 +4,13 @@
 // the prior by MMD² (Gretton et al. 2012) and a fresh probe (Lopez-Paz & Oquab 2017).
 import ArgumentParser
 import ChapterKit
+import Exercises
 import Figures
 import Foundation
 import TensorEngine
+
+/// Exercise adversarial.1: `true` runs this chapter with your losses from Sources/Exercises/Adversarial.swift.
+let usesYourExercise = false
 
 // ANCHOR: options
 enum PriorKind: String, ExpressibleByArgument, CaseIterable { case gaussian, mixture }
@@ -162,8 +166,13 @@ func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
             let priorBatch = prior.sample(batch.size, generator: run.generator)
             let realLogits = model.discriminator(priorBatch)
             let fakeLogits = model.discriminator(codes)
-            var loss = discriminatorLoss(realLogits: realLogits, fakeLogits: fakeLogits,
-                                         smoothing: options.labelSmoothing)
+            let yours = usesYourExercise && options.labelSmoothing == 0
+            var loss = chooseImplementation(useYours: yours, yours: {
+                try Exercises.discriminatorLoss(priorLogits: realLogits, codeLogits: fakeLogits)
+            }, library: {
+                discriminatorLoss(realLogits: realLogits, fakeLogits: fakeLogits,
+                                  smoothing: options.labelSmoothing)
+            })
             if options.gradientPenalty > 0 {
                 loss = loss + Float(options.gradientPenalty / 2)
                     * meanSquaredInputGradient(model.discriminator, at: priorBatch)
@@ -178,7 +187,10 @@ func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
         // Phase 3: generator, the encoder's fresh codes should be called "prior".
         if adversarial {
             zeroAllGradients()
-            let loss = generatorLoss(fakeLogits: model.discriminator(model.encoder(batch.inputs)))
+            let fakeLogits = model.discriminator(model.encoder(batch.inputs))
+            let loss = chooseImplementation(useYours: usesYourExercise, yours: {
+                try Exercises.generatorLoss(codeLogits: fakeLogits)
+            }, library: { generatorLoss(fakeLogits: fakeLogits) })
             loss.backward()
             generatorOptimizer.step()
             values["generator"] = Double(loss.scalarValue)

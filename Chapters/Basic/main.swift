@@ -259,10 +259,7 @@ runChapter("basic", options: Options.self) { options, run in
     // 10 nearest (Euclidean distance) in each representation.
     let queries = test.prefix(run.scaled(full: 1000, quick: 100))
     func precisionAt10(_ represent: (Tensor<Float>) -> Tensor<Float>) -> Double {
-        let neighbours = nearestNeighbours(of: mapOverBatches(queries, represent),
-                                           in: mapOverBatches(train, represent), count: 10)
-        return precisionAtK(neighbours: neighbours, queryLabels: queries.labels,
-                            databaseLabels: train.labels, k: 10)
+        retrievalPrecision(queries: queries, database: train, k: 10, represent: represent)
     }
     run.record("precision_at_10_codes", precisionAt10 { model.encoder($0) })
     run.record("precision_at_10_logistic_pca", precisionAt10 { logisticPCA.encoder($0) })

@@ -8,9 +8,13 @@
 // comparison follows Vincent et al. (2008) with Gaussian corruption.
 import ArgumentParser
 import ChapterKit
+import Exercises
 import Figures
 import Foundation
 import TensorEngine
+
+/// Exercise contractive.1: `true` runs this chapter with your function(s) from Sources/Exercises/Contractive.swift.
+let usesYourExercise = false
 
 // MARK: Configuration
 
@@ -71,7 +75,10 @@ func trainAutoencoder(_ name: String, corrupt: ((Tensor<Float>) -> Tensor<Float>
                                                  reduction: .batchMean)
         var loss = reconstruction, values: [String: Double] = [:]
         if let penaltyWeight {
-            let penalty = contractivePenalty(code: output.code, encoderWeight: encoderWeight(model))
+            let weight = encoderWeight(model)
+            let penalty = chooseImplementation(useYours: usesYourExercise, yours: {
+                try Exercises.squaredJacobianNorm(code: output.code, encoderWeight: weight)
+            }, library: { contractivePenalty(code: output.code, encoderWeight: weight) })
             loss = reconstruction + penaltyWeight * penalty
             values["jacobian_norm2"] = Double(penalty.scalarValue)
         }

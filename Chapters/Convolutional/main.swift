@@ -65,77 +65,6 @@ func makeConvolutionalAutoencoder(codeSize: Int, channels: Int = 32, kernelSize:
 }
 // ANCHOR_END: model
 
-// ANCHOR: decoders
-/// A max-pooling encoder and one of three decoders that double the image size twice (7→14→28).
-enum Upsampling: String, CaseIterable { case unpooling, transposed, nearest }
-
-final class PoolingAutoencoder {
-    let kind: Upsampling
-    let pool = MaxPool2d<Float>(kernelSize: 2), unpool = MaxUnpool2d<Float>()
-    let upsample = Upsample<Float>(scale: 2)
-    let convolution1, convolution2: Conv2d<Float>, toCode, fromCode: Linear<Float>
-    let layer1, layer2: any FusesActivation<Float>
-
-    /// Channels 16 and 32 (half the main model's), so the three fit the chapter's time budget.
-    init(_ kind: Upsampling, codeSize: Int, generator: SeededGenerator) {
-        self.kind = kind
-        let g = generator
-        convolution1 = Conv2d(inChannels: 1, outChannels: 16, kernelSize: 3, padding: 1,
-                              generator: g)
-        convolution2 = Conv2d(inChannels: 16, outChannels: 32, kernelSize: 3, padding: 1,
-                              generator: g)
-        toCode = Linear(inputSize: 32 * 7 * 7, outputSize: codeSize, generator: g)
-        fromCode = Linear(inputSize: codeSize, outputSize: 32 * 7 * 7, generator: g)
-        if kind == .transposed {  // each layer doubles the size itself
-            layer1 = ConvTranspose2d(inChannels: 32, outChannels: 16, kernelSize: 3, stride: 2,
-                                     padding: 1, outputPadding: 1, generator: g)
-            layer2 = ConvTranspose2d(inChannels: 16, outChannels: 1, kernelSize: 3, stride: 2,
-                                     padding: 1, outputPadding: 1, generator: g)
-        } else {  // unpooling or nearest upsampling doubles the size, then a convolution
-            layer1 = Conv2d(inChannels: 32, outChannels: 16, kernelSize: 3, padding: 1,
-                            generator: g)
-            layer2 = Conv2d(inChannels: 16, outChannels: 1, kernelSize: 3, padding: 1, generator: g)
-        }
-    }
-
-    /// `switchesFrom` decodes with the pooling positions of other images (what do they carry?).
-    func callAsFunction(_ rows: Tensor<Float>, switchesFrom other: Tensor<Float>? = nil)
-        -> AutoencoderOutput {
-        let n = rows.shape[0]
-        let encode = { (rows: Tensor<Float>) in
-            let image = rows.reshaped(to: [n, 1, 28, 28])
-            let first = self.pool(self.convolution1(image, activation: .relu))
-            let second = self.pool(self.convolution2(first.values, activation: .relu))
-            return (first, second, self.toCode(second.values.reshaped(to: [n, 32 * 7 * 7])))
-        }
-        let (first, second, code) = encode(rows)
-        let (switches1, switches2) = other.map {
-            let (a, b, _) = encode($0)
-            return (a.indices, b.indices)
-        } ?? (first.indices, second.indices)
-        var image = fromCode(code, activation: .relu).reshaped(to: [n, 32, 7, 7])
-        switch kind {
-        case .unpooling: image = unpool(image, indices: switches2, outputSize: PlaneSize(14))
-        case .nearest: image = upsample(image)
-        case .transposed: break
-        }
-        image = layer1(image, activation: .relu)
-        switch kind {
-        case .unpooling: image = unpool(image, indices: switches1, outputSize: PlaneSize(28))
-        case .nearest: image = upsample(image)
-        case .transposed: break
-        }
-        let logits = layer2(image, activation: nil).reshaped(to: [n, 784])
-        return AutoencoderOutput(code: code, logits: logits)
-    }
-
-    var parameters: [Tensor<Float>] {
-        [convolution1.parameters, convolution2.parameters, toCode.parameters, fromCode.parameters,
-         layer1.parameters, layer2.parameters].flatMap { $0 }
-    }
-}
-// ANCHOR_END: decoders
-
 // ANCHOR: training
 /// Adam 1e-3 on sigmoid cross-entropy per pixel, batch 128; `corrupt` makes the input from the
 /// clean batch (the identity for a plain autoencoder), the target is always the clean batch.
@@ -191,8 +120,8 @@ runChapter("convolutional", options: Options.self) { options, run in
     let strided = ConvolutionGeometry(kernelSize: 3, stride: 2, padding: 1)
     let direct = transposedConvolution2D(image, weight: kernel, bias: nil, geometry: strided,
                                          outputPadding: PlaneSize(1))
-    let viaZeros = transposedConvolutionByZeroInsertion(image, weight: kernel, bias: nil,
-                                                        geometry: strided, outputPadding: PlaneSize(1))
+    let viaZeros = transposedConvolutionByZeroInsertion(
+        image, weight: kernel, bias: nil, geometry: strided, outputPadding: PlaneSize(1))
     // ANCHOR_END: worked-transposed
     run.record(text: "transposed_1d", transposed.formatted("%5.2f"))
     run.record(text: "transposed_1d_long_way", longWay.formatted("%5.2f"))
@@ -212,8 +141,9 @@ runChapter("convolutional", options: Options.self) { options, run in
     // stride-2 convolution with a constant kernel), blown up again to 28×28 by nearest upsampling.
     let blockMean = Tensor<Float>(repeating: 0.25, shape: [1, 1, 2, 2])
     let shrink: (Tensor<Float>) -> Tensor<Float> = { rows in
-        let small = convolution2D(rows.reshaped(to: [rows.shape[0], 1, 28, 28]), weight: blockMean,
-                                  bias: nil, geometry: ConvolutionGeometry(kernelSize: 2, stride: 2))
+        let images = rows.reshaped(to: [rows.shape[0], 1, 28, 28])
+        let small = convolution2D(images, weight: blockMean, bias: nil,
+                                  geometry: ConvolutionGeometry(kernelSize: 2, stride: 2))
         return upsampleNearest2D(small, scale: PlaneSize(2)).reshaped(to: [rows.shape[0], 784])
     }
     // ANCHOR_END: super-resolution
@@ -230,7 +160,7 @@ runChapter("convolutional", options: Options.self) { options, run in
         let nearestError = meanSquaredError(predicted: small, expected: images).scalarValue
         run.record("nearest_psnr", peakSignalToNoiseRatio(meanSquaredError: Double(nearestError)))
     }
-    let k = options.kernelSize
+    let (k, code) = (options.kernelSize, options.codeSize)
     try run.saveCheckpoint(model.namedParameters, name: "convolutional", architecture:
         "encoder = \(model.encoder.summary); decoder = \(model.decoder.summary); input [N, 1, 28, 28]")
 
@@ -245,11 +175,9 @@ runChapter("convolutional", options: Options.self) { options, run in
     let queries = test.prefix(run.scaled(full: 1000, quick: 100))
     run.record("retrieval_queries", Double(queries.count))
     for (name, encoder) in [("convolutional", model), ("dense", dense)] {
-        let codes = mapOverBatches(train, batchSize: 500) { encoder($0).code }
-        let queryCodes = mapOverBatches(queries) { encoder($0).code }
-        let neighbours = nearestNeighbours(of: queryCodes, in: codes, count: 10)
-        run.record("precision_at_10_\(name)", precisionAtK(
-            neighbours: neighbours, queryLabels: queries.labels, databaseLabels: train.labels, k: 10))
+        run.record("precision_at_10_\(name)", retrievalPrecision(queries: queries, database: train) {
+            encoder($0).code
+        })
     }
     if options.codeSize == 2 {  // exercise 3: a 2-number code, drawn as a map
         let codes = mapOverBatches(test, batchSize: 500) { model($0).code }.rowArrays
@@ -258,11 +186,10 @@ runChapter("convolutional", options: Options.self) { options, run in
                         x: codes.map { $0[0] }, y: codes.map { $0[1] }, classes: test.labels,
                         classNames: classNames).write(to: run.figure("code_map"), width: 900, height: 650)
     }
-    var comparison = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
-    comparison.addRow(label: "test images", images: shown.rowArrays)
-    comparison.addRow(label: "dense", images: reconstructions(dense.callAsFunction, shown))
-    comparison.addRow(label: "convolutional", images: reconstructions(model.callAsFunction, shown))
-    try comparison.write(to: run.figure("reconstructions"))
+    try ImageGrid.labelledRows([("test images", shown.rowArrays),
+                                ("dense", reconstructions(dense.callAsFunction, shown)),
+                                ("convolutional", reconstructions(model.callAsFunction, shown))])
+        .write(to: run.figure("reconstructions"))
     let axis = (1...epochs).map(Double.init)
     try LinePlot(title: "Test BCE per pixel after each epoch", xLabel: "epoch", yLabel: "BCE per pixel",
                  series: [
@@ -278,35 +205,36 @@ runChapter("convolutional", options: Options.self) { options, run in
     run.record("subset_images", Double(subset.count))
     run.record("subset_epochs", Double(shortEpochs))
     // ANCHOR: three-decoders
-    var decoderRows: [(String, [[Float]])] = [("test images", shown.rowArrays)]
+    var decoderRows: [(label: String, images: [[Float]])] = [("test images", shown.rowArrays)]
     var models: [Upsampling: PoolingAutoencoder] = [:]
     for kind in Upsampling.allCases {
-        let candidate = PoolingAutoencoder(kind, codeSize: options.codeSize, generator: run.generator)
+        let candidate = PoolingAutoencoder(kind, codeSize: code, generator: run.generator)
         let candidateHistory = try fit(kind.rawValue, parameters: candidate.parameters,
                                        model: { candidate($0) }, epochs: shortEpochs, train: subset,
                                        test: test, run: run)
         run.record("\(kind.rawValue)_test_loss", candidateHistory.series("test_loss").last ?? .nan)
-        run.record("\(kind.rawValue)_parameters", Double(candidate.parameters.reduce(0) { $0 + $1.count }))
+        let parameterCount = candidate.parameters.reduce(0) { $0 + $1.count }
+        run.record("\(kind.rawValue)_parameters", Double(parameterCount))
         decoderRows.append((kind.rawValue, reconstructions({ candidate($0) }, shown)))
         models[kind] = candidate
     }
     // The unpooling decoder also gets the positions of the maxima: decode each image with its own
     // code but the switches of the next image in the batch, and see what is left.
-    let unpooling = models[.unpooling] ?? PoolingAutoencoder(.unpooling, codeSize: 1, generator: run.generator)
-    run.record("unpooling_other_switches_test_loss", averageOverBatches(test, batchSize: 500) { batch in
+    let unpooling = models[.unpooling] ?? PoolingAutoencoder(.unpooling, codeSize: code,
+                                                             generator: run.generator)
+    let otherSwitches = averageOverBatches(test, batchSize: 500) { batch in
         let rows = batch.inputs.rowCount
         let others = batch.inputs.gatheringRows((0..<rows).map { ($0 + 1) % rows })
         let logits = unpooling(batch.inputs, switchesFrom: others).logits
         return Double(sigmoidCrossEntropy(logits: logits, labels: batch.inputs).scalarValue)
-    })
+    }
     // ANCHOR_END: three-decoders
+    run.record("unpooling_other_switches_test_loss", otherSwitches)
     let rolled = shown.gatheringRows((0..<10).map { ($0 + 1) % 10 })
     decoderRows.append(("unpooling, next image's switches", withoutGradients {
         sigmoid(unpooling(shown, switchesFrom: rolled).logits).rowArrays
     }))
-    var decoders = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
-    for (label, images) in decoderRows { decoders.addRow(label: label, images: images) }
-    try decoders.write(to: run.figure("decoders"))
+    try ImageGrid.labelledRows(decoderRows).write(to: run.figure("decoders"))
 
     // ANCHOR: checkerboard
     // How many kernel taps land on each output pixel: every weight 1, every input 1 (Odena et al.).
@@ -314,10 +242,12 @@ runChapter("convolutional", options: Options.self) { options, run in
     func onesKernel(_ k: Int) -> Tensor<Float> { Tensor(repeating: 1, shape: [1, 1, k, k]) }
     func overlap(kernelSize: Int, outputPadding: Int) -> Tensor<Float> {
         transposedConvolution2D(ones, weight: onesKernel(kernelSize), bias: nil,
-                                geometry: ConvolutionGeometry(kernelSize: kernelSize, stride: 2, padding: 1),
+                                geometry: ConvolutionGeometry(kernelSize: kernelSize, stride: 2,
+                                                              padding: 1),
                                 outputPadding: PlaneSize(outputPadding))
     }
-    let uneven = overlap(kernelSize: 3, outputPadding: 1), even = overlap(kernelSize: 4, outputPadding: 0)
+    let uneven = overlap(kernelSize: 3, outputPadding: 1)
+    let even = overlap(kernelSize: 4, outputPadding: 0)
     let resized = convolution2D(upsampleNearest2D(ones, scale: PlaneSize(2)), weight: onesKernel(3),
                                 bias: nil, geometry: ConvolutionGeometry(kernelSize: 3, padding: 1))
     // ANCHOR_END: checkerboard
@@ -354,7 +284,8 @@ runChapter("convolutional", options: Options.self) { options, run in
         gaussianCorruption($0, standardDeviation: sigma, generator: run.generator)
     }
     let denoisers: [(key: String, model: Autoencoder)] = [
-        ("dense", Autoencoder(sizes: [784, 256, 64], codeActivation: .relu, generator: run.generator)),
+        ("dense", Autoencoder(sizes: [784, 256, 64], codeActivation: .relu,
+                              generator: run.generator)),
         ("convolutional", makeConvolutionalAutoencoder(codeSize: 64, generator: run.generator)),
     ]
     let cleanTest = test.matrix, noisyTest = addNoise(cleanTest)
@@ -362,9 +293,8 @@ runChapter("convolutional", options: Options.self) { options, run in
     for (key, denoiser) in denoisers {
         try fit("\(key) denoiser", parameters: denoiser.parameters, model: denoiser.callAsFunction,
                 epochs: shortEpochs, train: subset, test: test, run: run, corrupt: addNoise)
-        denoisingPSNR[key] = reconstructionPeakSignalToNoiseRatio(inputs: noisyTest, clean: cleanTest) {
-            denoiser($0).logits
-        }
+        denoisingPSNR[key] = reconstructionPeakSignalToNoiseRatio(
+            inputs: noisyTest, clean: cleanTest) { denoiser($0).logits }
         run.record("\(key)_denoising_psnr", denoisingPSNR[key] ?? .nan)
     }
     // ANCHOR_END: denoising
@@ -374,12 +304,8 @@ runChapter("convolutional", options: Options.self) { options, run in
     run.record("denoising_psnr_gain", gain)
     run.record("denoising_error_ratio", pow(10, gain / 10))  // 10·log₁₀ of the MSE ratio, inverted
     run.record("sigma", options.sigma)
-    var denoised = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, labelFontSize: 16)
     let noisyShown = noisyTest.gatheringRows(shownIndices)
-    denoised.addRow(label: "noisy input", images: noisyShown.rowArrays)
-    for (key, denoiser) in denoisers {
-        denoised.addRow(label: key, images: reconstructions(denoiser.callAsFunction, noisyShown))
-    }
-    denoised.addRow(label: "clean", images: shown.rowArrays)
-    try denoised.write(to: run.figure("denoising"))
+    try ImageGrid.labelledRows([("noisy input", noisyShown.rowArrays)]
+        + denoisers.map { ($0.key, reconstructions($0.model.callAsFunction, noisyShown)) }
+        + [("clean", shown.rowArrays)]).write(to: run.figure("denoising"))
 }

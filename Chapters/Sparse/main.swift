@@ -8,9 +8,13 @@
 // weights and on the same batches in the same order.
 import ArgumentParser
 import ChapterKit
+import Exercises
 import Figures
 import Foundation
 import TensorEngine
+
+/// Exercise sparse.1: `true` runs this chapter with your function(s) from Sources/Exercises/Sparse.swift.
+let usesYourExercise = false
 
 // MARK: Configuration
 
@@ -70,7 +74,9 @@ enum Sparsity {
             // ρ̂ clamped into (1e-6, 1 − 1e-6): log ρ̂ and log(1 − ρ̂) stay finite
             // if a unit saturates.
             let meanActivation = clamp(hidden.mean(alongAxis: 0), lower: 1e-6, upper: 1 - 1e-6)
-            return beta * bernoulliKLDivergence(target: rho, meanActivation: meanActivation)
+            return beta * chooseImplementation(useYours: usesYourExercise, yours: {
+                try Exercises.sparsityPenalty(activations: hidden, target: rho)
+            }, library: { bernoulliKLDivergence(target: rho, meanActivation: meanActivation) })
         }
     }
 }

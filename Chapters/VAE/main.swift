@@ -8,10 +8,14 @@
 // Continuous Space" (CoNLL 2016) and Sønderby et al., "Ladder Variational Autoencoders" (2016).
 import ArgumentParser
 import ChapterKit
+import Exercises
 import Datasets
 import Figures
 import Foundation
 import TensorEngine
+
+/// Exercise vae.1: `true` runs this chapter with your function(s) from Sources/Exercises/VAE.swift.
+let usesYourExercise = false
 
 // ANCHOR: options
 struct Options: ChapterOptions {
@@ -69,7 +73,10 @@ final class VariationalAutoencoder {
     func callAsFunction(_ images: Tensor<Float>, generator: SeededGenerator) -> VAEOutput {
         let posterior = encode(images)
         let noise = Tensor<Float>(randomNormal: posterior.mean.shape, generator: generator)
-        let code = posterior.mean + exp(0.5 * posterior.logVariance) * noise
+        let code = chooseImplementation(useYours: usesYourExercise, yours: {
+            try Exercises.reparameterise(mean: posterior.mean, logVariance: posterior.logVariance,
+                                         noise: noise)
+        }, library: { posterior.mean + exp(0.5 * posterior.logVariance) * noise })
         return VAEOutput(logits: decode(code), posterior: posterior, code: code)
     }
 
@@ -101,8 +108,10 @@ func loss(of output: VAEOutput, images: Tensor<Float>, mse: Bool) -> VAELoss {
     // Sum over the 784 pixels of each image, mean over the batch.
     let reconstruction = reconstructionLoss(logits: output.logits, images: images, mse: mse)
     // KL(q(z|x) ‖ N(0, I)) in closed form, summed over latent units, mean over the batch.
-    let divergence = gaussianKLDivergence(mean: output.posterior.mean,
-                                          logVariance: output.posterior.logVariance)
+    let (mean, logVariance) = (output.posterior.mean, output.posterior.logVariance)
+    let divergence = chooseImplementation(useYours: usesYourExercise, yours: {
+        try Exercises.gaussianKL(mean: mean, logVariance: logVariance)
+    }, library: { gaussianKLDivergence(mean: mean, logVariance: logVariance) })
     return VAELoss(reconstruction: reconstruction, divergence: divergence)
 }
 // ANCHOR_END: loss

@@ -84,3 +84,12 @@ public func lossPerWord(_ examples: Examples, logits: (Tensor<Float>) -> Tensor<
     return natsPerDocument / wordsPerDocument
 }
 // ANCHOR_END: loss-per-word
+
+/// Retrieval by representation: the share of each query's `k` nearest database rows (Euclidean
+/// distance between `represent`ed rows) that have the query's label, averaged over the queries.
+public func retrievalPrecision(queries: Examples, database: Examples, k: Int = 10,
+                               represent: (Tensor<Float>) -> Tensor<Float>) -> Double {
+    let neighbours = nearestNeighbours(of: mapOverBatches(queries, represent),
+                                       in: mapOverBatches(database, represent), count: k)
+    return precisionAtK(neighbours: neighbours, queryLabels: queries.labels, databaseLabels: database.labels, k: k)
+}

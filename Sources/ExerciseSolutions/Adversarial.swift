@@ -3,9 +3,12 @@ import TensorEngine
 
 // ANCHOR: solution
 /// Solution of adversarial.1: ½ (BCE(prior, 1) + BCE(codes, 0)).
-public func discriminatorLoss<Scalar>(priorLogits: Tensor<Scalar>, codeLogits: Tensor<Scalar>) throws -> Tensor<Scalar> {
-    let real = sigmoidCrossEntropy(logits: priorLogits, labels: Tensor(repeating: 1, shape: priorLogits.shape))
-    let fake = sigmoidCrossEntropy(logits: codeLogits, labels: Tensor(zeros: codeLogits.shape))
+public func discriminatorLoss<Scalar>(priorLogits: Tensor<Scalar>,
+                                      codeLogits: Tensor<Scalar>) throws -> Tensor<Scalar> {
+    let realLabels = Tensor<Scalar>(repeating: 1, shape: priorLogits.shape)
+    let fakeLabels = Tensor<Scalar>(zeros: codeLogits.shape)
+    let real = sigmoidCrossEntropy(logits: priorLogits, labels: realLabels)
+    let fake = sigmoidCrossEntropy(logits: codeLogits, labels: fakeLabels)
     return 0.5 * (real + fake)
 }
 

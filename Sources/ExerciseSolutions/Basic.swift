@@ -3,7 +3,9 @@ import TensorEngine
 
 // ANCHOR: solution
 /// Solution of basic.1: code · W + b, with the encoder's W [code, input] used as it is.
-public func tiedDecoder<Scalar>(code: Tensor<Scalar>, encoderWeight: Tensor<Scalar>, bias: Tensor<Scalar>) throws -> Tensor<Scalar> {
+public func tiedDecoder<Scalar>(code: Tensor<Scalar>,
+                                encoderWeight: Tensor<Scalar>,
+                                bias: Tensor<Scalar>) throws -> Tensor<Scalar> {
     matmul(code, encoderWeight) + bias
 }
 // ANCHOR_END: solution

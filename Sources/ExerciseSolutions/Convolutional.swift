@@ -2,9 +2,11 @@
 import TensorEngine
 
 // ANCHOR: solution
-/// Solution of convolutional.1: stretch and pad the input, flip the kernels, convolve with stride 1.
+/// Solution of convolutional.1: stretch and pad the input, flip the kernels, convolve with
+/// stride 1.
 public func transposedConvolutionAsConvolution<Scalar>(
-    _ input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>?, stride: Int, padding: Int
+    _ input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>?,
+    stride: Int, padding: Int
 ) throws -> Tensor<Scalar> {
     let (planes, height, width) = (input.shape[0] * input.shape[1], input.shape[2], input.shape[3])
     let kernel = weight.shape[2], border = kernel - 1 - padding
@@ -16,7 +18,8 @@ public func transposedConvolutionAsConvolution<Scalar>(
     for plane in 0..<planes {
         for y in 0..<height {
             for x in 0..<width {
-                let target = (plane * stretchedHeight + border + y * stride) * stretchedWidth + border + x * stride
+                let row = plane * stretchedHeight + border + y * stride
+                let target = row * stretchedWidth + border + x * stride
                 stretched[target] = pixels[(plane * height + y) * width + x]
             }
         }
@@ -30,14 +33,18 @@ public func transposedConvolutionAsConvolution<Scalar>(
             for a in 0..<kernel {
                 for b in 0..<kernel {
                     flipped[((o * inputChannels + i) * kernel + a) * kernel + b] =
-                        kernels[((i * outputChannels + o) * kernel + (kernel - 1 - a)) * kernel + (kernel - 1 - b)]
+                        kernels[((i * outputChannels + o) * kernel + (kernel - 1 - a)) * kernel
+                                + (kernel - 1 - b)]
                 }
             }
         }
     }
     // Step 4.
-    return convolution2D(Tensor(shape: [input.shape[0], input.shape[1], stretchedHeight, stretchedWidth], scalars: stretched),
-                         weight: Tensor(shape: [outputChannels, inputChannels, kernel, kernel], scalars: flipped),
+    let stretchedShape = [input.shape[0], input.shape[1], stretchedHeight, stretchedWidth]
+    let stretchedInput = Tensor(shape: stretchedShape, scalars: stretched)
+    let flippedShape = [outputChannels, inputChannels, kernel, kernel]
+    let flippedWeight = Tensor(shape: flippedShape, scalars: flipped)
+    return convolution2D(stretchedInput, weight: flippedWeight,
                          bias: bias, geometry: ConvolutionGeometry(kernelSize: kernel))
 }
 // ANCHOR_END: solution

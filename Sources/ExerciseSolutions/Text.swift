@@ -15,7 +15,8 @@ public func inverseDocumentFrequency(counts: Tensor<Float>) throws -> Tensor<Flo
 }
 
 /// Solution of text.1: c ⊙ idf, each non-zero row divided by its L2 norm.
-public func tfidf(counts: Tensor<Float>, inverseDocumentFrequency: Tensor<Float>) throws -> Tensor<Float> {
+public func tfidf(counts: Tensor<Float>,
+                  inverseDocumentFrequency: Tensor<Float>) throws -> Tensor<Float> {
     let weighted = counts * inverseDocumentFrequency
     let norms = sqrt(square(weighted).sum(alongAxis: 1)).reshaped(to: [counts.shape[0], 1])
     // A zero row is divided by 1 instead of 0, and stays zero.

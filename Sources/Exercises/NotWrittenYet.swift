@@ -1,7 +1,7 @@
 // What a stub throws until the student writes its body.
 
-/// Thrown by an exercise function whose body is still the stub. `check-exercise` prints it as one line;
-/// a chapter switched to the stub stops with it.
+/// Thrown by an exercise function whose body is still the stub. `check-exercise` prints it as one
+/// line; a chapter switched to the stub stops with it.
 public struct NotWrittenYet: Error, CustomStringConvertible {
     /// The function, e.g. `reparameterise(mean:logVariance:noise:)`.
     public let function: String
@@ -19,6 +19,7 @@ public struct NotWrittenYet: Error, CustomStringConvertible {
 
     /// One line: what to write and where.
     public var description: String {
-        "\(function) is not written yet: write its body in Sources/Exercises/\(file), then run make check-exercise E=\(exercise)"
+        "\(function) is not written yet: write its body in Sources/Exercises/\(file), "
+            + "then run make check-exercise E=\(exercise)"
     }
 }
