@@ -1,15 +1,15 @@
 import KernelCore
 
-// The convolutional chapter's comparison of three ways back up: one max-pooling encoder, three decoders.
+// The convolutional chapter's three ways back up: one max-pooling encoder, three decoders.
 
 // ANCHOR: decoders
 /// How a decoder doubles an image's size: max-unpooling to the encoder's switches, a stride-2
 /// transposed convolution, or nearest-neighbour upsampling.
 public enum Upsampling: String, CaseIterable, Sendable { case unpooling, transposed, nearest }
 
-/// A max-pooling encoder (two size-keeping 3 × 3 convolutions with 16 and 32 channels, each followed
-/// by a ReLU and a 2 × 2 max-pooling, then a linear layer to the code) and a decoder that doubles
-/// the image twice (7 → 14 → 28) by `kind`; 28 × 28 single-channel images as rows of 784 values.
+/// A max-pooling encoder (two size-keeping 3 × 3 convolutions with 16 and 32 channels, each
+/// followed by a ReLU and a 2 × 2 max-pooling, then a linear layer to the code) and a decoder that
+/// doubles the image twice (7 → 14 → 28) by `kind`; 28 × 28 single-channel images as rows of 784.
 public final class PoolingAutoencoder {
     /// How the decoder doubles the size.
     public let kind: Upsampling
