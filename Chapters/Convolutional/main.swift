@@ -213,8 +213,7 @@ runChapter("convolutional", options: Options.self) { options, run in
                                        model: { candidate($0) }, epochs: shortEpochs, train: subset,
                                        test: test, run: run)
         run.record("\(kind.rawValue)_test_loss", candidateHistory.series("test_loss").last ?? .nan)
-        let parameterCount = candidate.parameters.reduce(0) { $0 + $1.count }
-        run.record("\(kind.rawValue)_parameters", Double(parameterCount))
+        run.record("\(kind.rawValue)_parameters", Double(candidate.parameterCount))
         decoderRows.append((kind.rawValue, reconstructions({ candidate($0) }, shown)))
         models[kind] = candidate
     }

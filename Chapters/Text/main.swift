@@ -152,7 +152,7 @@ struct DocumentIndex {
 /// cover the others); a panel with `outside` > 0 shows only the central quantiles of each axis.
 func writeMaps(_ maps: [(title: String, points: Tensor<Float>, outside: Double)], test: Examples,
                topics: [String], run: ChapterRun) throws {
-    let order = run.generator.permutation(test.count)
+    let order = run.generator.shuffledIndices(test.count)
     let panels = maps.map { title, points, outside -> ScatterPlot in
         let rows = points.rowArrays
         let (x, y) = (order.map { Double(rows[$0][0]) }, order.map { Double(rows[$0][1]) })

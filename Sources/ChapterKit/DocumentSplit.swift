@@ -22,7 +22,7 @@ public struct DocumentSplit: Sendable {
         var trainIndices: [Int] = [], testIndices: [Int] = []
         for topic in corpus.topicNames.indices {
             let members = corpus.labels.indices.filter { corpus.labels[$0] == topic }
-            let kept = generator.permutation(members.count).prefix(perTopic).map { members[$0] }
+            let kept = generator.shuffledIndices(members.count).prefix(perTopic).map { members[$0] }
             let testCount = Int((Double(kept.count) * 0.2).rounded())
             testIndices += kept.prefix(testCount)
             trainIndices += kept.dropFirst(testCount)

@@ -40,11 +40,6 @@ public struct Examples: Sendable {
         selecting(Batching.indices(labels: labels, excluding: excludedClass))
     }
 
-    /// The examples whose label is `label`.
-    public func only(class label: Int) -> Examples {
-        selecting(Batching.indices(labels: labels, including: [label]))
-    }
-
     /// Every example as one [count, featureCount] tensor (for evaluation and codes).
     public var matrix: Tensor<Float> {
         features.withUnsafeBufferPointer { Tensor(shape: [count, featureCount], copying: $0) }
@@ -52,7 +47,9 @@ public struct Examples: Sendable {
 
     /// Rows `indices` as one contiguous [indices.count, featureCount] tensor, with no per-row allocation.
     public func batch(_ indices: some Collection<Int>) -> Tensor<Float> {
-        features.withUnsafeBufferPointer { Tensor(gatheringRows: indices, from: $0, rowLength: featureCount) }
+        Tensor(shape: [indices.count, featureCount]) { destination in
+            Batching.gatherRows(from: features, rowLength: featureCount, indices: indices, into: destination)
+        }
     }
 
     /// Example `index` as an array (an image for a figure).

@@ -2,6 +2,15 @@ import Datasets
 import Foundation
 import TensorEngine
 
+extension SeededGenerator {
+    /// `0..<count` in a seeded random order: `Batching.shuffledIndices` (Fisher–Yates) drawing from
+    /// this generator, the one shuffle of the workbook.
+    public func shuffledIndices(_ count: Int) -> [Int] {
+        var generator = self
+        return Batching.shuffledIndices(count: count, using: &generator)
+    }
+}
+
 /// The numbers of one training run: per epoch, the mean of each step value over the epoch plus
 /// whatever the end-of-epoch callback measured (for example the test loss); per step, the values the
 /// step returned (for loss curves finer than an epoch).
@@ -66,11 +75,11 @@ extension ChapterRun {
     ) throws -> TrainingHistory {
         precondition(batchSize >= 1, "train: batch size \(batchSize)")
         var history = TrainingHistory()
-        var generator = shuffling ?? self.generator
+        let generator = shuffling ?? self.generator
         progress.beginModel(model, epochs: epochs)
         defer { progress.endModel() }
         for epoch in 1...max(epochs, 1) {
-            let order = Batching.shuffledIndices(count: data.count, using: &generator)
+            let order = generator.shuffledIndices(data.count)
             let ranges = Batching.batchRanges(count: data.count, batchSize: batchSize, keepPartialLast: !dropLastPartialBatch)
             var sums: [String: Double] = [:]
             let epochStart = Date()

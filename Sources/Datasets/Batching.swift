@@ -89,11 +89,6 @@ public enum Batching {
         labels.indices.filter { labels[$0] != excludedClass }
     }
 
-    /// Indices whose label is in `classes`, in order.
-    public static func indices(labels: [Int], including classes: Set<Int>) -> [Int] {
-        labels.indices.filter { classes.contains(labels[$0]) }
-    }
-
     /// A seeded stratified train/test split: within each class (in label order) the indices are
     /// shuffled and the first `round(classCount × testFraction)` go to test. Both results sorted.
     public static func stratifiedSplit(labels: [Int], testFraction: Double = 0.2, using generator: inout some RandomNumberGenerator) -> (train: [Int], test: [Int]) {

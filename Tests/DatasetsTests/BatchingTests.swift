@@ -38,7 +38,6 @@ import Testing
         let labels = [0, 1, 0, 2, 1, 0, 2, 2, 1, 0]
         #expect(Batching.firstIndicesPerClass(labels: labels, perClass: 2) == [0, 1, 2, 3, 4, 6])
         #expect(Batching.indices(labels: labels, excluding: 0) == [1, 3, 4, 6, 7, 8])
-        #expect(Batching.indices(labels: labels, including: [2]) == [3, 6, 7])
         var a = SplitMix64(seed: 1), b = SplitMix64(seed: 1)
         let subset = Batching.seededSubset(count: 100, size: 10, using: &a)
         #expect(subset == Batching.seededSubset(count: 100, size: 10, using: &b) && Set(subset).count == 10)

@@ -27,7 +27,7 @@ private func failureHints(_ name: String, _ implementation: ExerciseImplementati
     try exercise(named: name).check(implementation).filter { !$0.passed }.map { $0.hint ?? "" }
 }
 
-@Suite(.serialized) struct ExerciseCheckTests {
+@Suite struct ExerciseCheckTests {
     @Test(arguments: allExercises.map(\.name))
     func solutionsPassEveryCheck(name: String) throws {
         let results = try exercise(named: name).check(.solutions)

@@ -218,7 +218,7 @@ struct ConvolutionShapeTests {
             .transposedOutputSize(for: PlaneSize(7), outputPadding: PlaneSize(0)) == PlaneSize(13))
     }
 
-    /// The main model: encoder and decoder in nn.Sequential order.
+    /// The convolutional chapter's main model: encoder and decoder in nn.Sequential order.
     func chapterModel(kernelSize: Int = 3, stride: Int = 2, decoderChannels: Int = 64) -> (encoder: Sequential<Float>, decoder: Sequential<Float>) {
         let generator = SeededGenerator(seed: 0)
         let encoder = Sequential<Float>([

@@ -18,70 +18,15 @@ func parameter<Scalar>(_ values: [Scalar]) -> Tensor<Scalar> {
 extension TensorEngineTests {
 @Suite("Optimizers against hand-worked steps")
 struct OptimizerTests {
-    @Test("SGD without momentum: θ ← θ − lr · g")
-    func plainSGD() {
-        let p = parameter([1.0, -2.0])
-        var optimizer = SGD(parameters: [p], learningRate: 0.1)
-        setGradient(p, [0.5, 0.25])
-        optimizer.step()
-        // 1 − 0.1·0.5 = 0.95;  −2 − 0.1·0.25 = −2.025.
-        #expect(maximumDifference(p.scalars, [0.95, -2.025]) < 1e-15)
-        setGradient(p, [-1, 0])
-        optimizer.step()
-        // 0.95 − 0.1·(−1) = 1.05;  −2.025 − 0 = −2.025.
-        #expect(maximumDifference(p.scalars, [1.05, -2.025]) < 1e-15)
-    }
-
-    @Test("SGD with momentum 0.9: b ← μ b + g (b = g at first), θ ← θ − lr · b")
-    func momentumSGD() {
-        let p = parameter([1.0])
-        var optimizer = SGD(parameters: [p], learningRate: 0.1, momentum: 0.9)
-        setGradient(p, [0.5])
-        optimizer.step()
-        // b = 0.5 (first step: the gradient itself, as torch.optim.SGD);  θ = 1 − 0.1·0.5 = 0.95.
-        #expect(Swift.abs(p.scalars[0] - 0.95) < 1e-15)
-        setGradient(p, [0.2])
-        optimizer.step()
-        // b = 0.9·0.5 + 0.2 = 0.65;  θ = 0.95 − 0.065 = 0.885.
-        #expect(Swift.abs(p.scalars[0] - 0.885) < 1e-15)
-        setGradient(p, [-0.1])
-        optimizer.step()
-        // b = 0.9·0.65 − 0.1 = 0.485;  θ = 0.885 − 0.0485 = 0.8365.
-        #expect(Swift.abs(p.scalars[0] - 0.8365) < 1e-15)
-    }
-
-    @Test("SGD with weight decay 0.01, without and with momentum: g ← ∇ + λ θ")
-    func weightDecaySGD() {
-        let plain = parameter([2.0])
-        var sgd = SGD(parameters: [plain], learningRate: 0.1, weightDecay: 0.01)
-        setGradient(plain, [0.5])
-        sgd.step()
-        // g = 0.5 + 0.01·2 = 0.52;  θ = 2 − 0.1·0.52 = 1.948.
-        #expect(Swift.abs(plain.scalars[0] - 1.948) < 1e-15)
-
-        let p = parameter([2.0])
-        var momentum = SGD(parameters: [p], learningRate: 0.1, momentum: 0.9, weightDecay: 0.01)
-        setGradient(p, [0.5])
-        momentum.step()
-        // Step 1 as above: b = 0.52, θ = 1.948.
-        #expect(Swift.abs(p.scalars[0] - 1.948) < 1e-15)
-        setGradient(p, [0.5])
-        momentum.step()
-        // g = 0.5 + 0.01·1.948 = 0.51948;  b = 0.9·0.52 + 0.51948 = 0.98748;  θ = 1.948 − 0.098748 = 1.849252.
-        #expect(Swift.abs(p.scalars[0] - 1.849252) < 1e-14)
-    }
-
-    @Test("SGD and Adam skip a parameter without a gradient; zeroGradients forgets gradients")
+    @Test("Adam skips a parameter without a gradient; zeroGradients forgets gradients")
     func skipsParametersWithoutGradient() {
         let used = parameter([1.0]), unused = parameter([3.0])
-        var sgd = SGD(parameters: [used, unused], learningRate: 0.1, momentum: 0.9, weightDecay: 0.1)
         var adam = Adam(parameters: [used, unused], learningRate: 0.1, weightDecay: 0.1)
         setGradient(used, [1])
-        sgd.step()
         adam.step()
         #expect(unused.scalars == [3])
         #expect(used.scalars[0] < 1)
-        sgd.zeroGradients()
+        adam.zeroGradients()
         #expect(used.gradient == nil)
     }
 

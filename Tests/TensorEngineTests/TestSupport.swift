@@ -40,7 +40,7 @@ func maximumDifference<S: BinaryFloatingPoint>(_ a: [S], _ b: [S]) -> S {
     return zip(a, b).map { Swift.abs($0 - $1) }.max() ?? 0
 }
 
-/// The root of every suite here, run one test at a time: the engine's "record gradients" switch
-/// (`withoutGradients`, used by `checkGradients`) is one process-wide variable, so a test running
-/// `withoutGradients` on one thread would stop another test's graph from being recorded.
+/// The root of every suite here, run one test at a time: the determinism test sets the engine's
+/// thread count, which is one process-wide setting (`withoutGradients` is task-local and needs no
+/// serialising).
 @Suite(.serialized) struct TensorEngineTests {}

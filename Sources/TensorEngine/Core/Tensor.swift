@@ -67,6 +67,13 @@ public final class Tensor<Scalar: TensorScalar> {
         scalars.withUnsafeBufferPointer { mutablePointer.update(from: $0.baseAddress!, count: count) }
     }
 
+    /// A tensor of the given shape whose scalars `initializer` writes, in place, into the buffer it is
+    /// handed (row-major, every element exactly once): no intermediate array.
+    public convenience init(shape: [Int], initializingWith initializer: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
+        self.init(uninitializedShape: shape)
+        try initializer(UnsafeMutableBufferPointer(start: mutablePointer, count: count))
+    }
+
     /// A tensor holding `scalars` (row-major) with the given shape, from any buffer of scalars.
     public convenience init(shape: [Int], copying buffer: UnsafeBufferPointer<Scalar>) {
         self.init(uninitializedShape: shape)

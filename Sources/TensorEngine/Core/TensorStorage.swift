@@ -45,19 +45,4 @@ public final class BufferPool: Sendable {
     func give(_ buffer: UnsafeMutableRawPointer, byteCount: Int) {
         freeBuffers.withLock { buffers in buffers[byteCount, default: []].append(buffer) }
     }
-
-    /// Releases every free buffer to the system (for example between two experiments of a chapter
-    /// that use very different batch sizes).
-    public func drain() {
-        let all = freeBuffers.withLock { buffers -> [UnsafeMutableRawPointer] in
-            defer { buffers.removeAll() }
-            return buffers.values.flatMap { $0 }
-        }
-        for buffer in all { buffer.deallocate() }
-    }
-
-    /// Bytes held in free buffers.
-    public var freeByteCount: Int {
-        freeBuffers.withLock { buffers in buffers.reduce(0) { $0 + $1.key * $1.value.count } }
-    }
 }

@@ -47,23 +47,4 @@ extension TensorScalar {
         }
         }
     }
-
-    /// One SGD step exactly as `torch.optim.SGD` (momentum buffer b ← μ b + g, starting at g).
-    @_specialize(where Self == Float)
-    @_specialize(where Self == Double)
-    static func sgdStep(
-        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>,
-        velocity: UnsafeMutablePointer<Self>?, count: Int, learningRate: Self, momentum: Self,
-        weightDecay: Self, firstStep: Bool
-    ) {
-        for i in 0..<count {
-            var g = gradient[i]
-            if weightDecay != 0 { g += weightDecay * parameter[i] }
-            if let velocity {
-                velocity[i] = firstStep ? g : momentum * velocity[i] + g
-                g = velocity[i]
-            }
-            parameter[i] -= learningRate * g
-        }
-    }
 }

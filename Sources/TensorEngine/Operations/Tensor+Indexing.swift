@@ -110,18 +110,3 @@ public func concatenateColumns<Scalar>(_ parts: [Tensor<Scalar>]) -> Tensor<Scal
         }
     }
 }
-
-extension Tensor where Scalar == Float {
-    /// A batch gathered from a row-major dataset: rows `indices` of `source` (each `rowLength` long)
-    /// copied into one contiguous [indices.count, rowLength] tensor, with no per-row allocation.
-    public convenience init(gatheringRows indices: some Collection<Int>, from source: UnsafeBufferPointer<Float>, rowLength: Int) {
-        self.init(uninitializedShape: [indices.count, rowLength], operation: "batch")
-        var destination = mutablePointer
-        for index in indices {
-            precondition(index >= 0 && (index + 1) * rowLength <= source.count,
-                         "Tensor(gatheringRows:): row \(index) out of range for \(source.count / Swift.max(rowLength, 1)) rows")
-            destination.update(from: source.baseAddress! + index * rowLength, count: rowLength)
-            destination += rowLength
-        }
-    }
-}

@@ -57,12 +57,11 @@ public final class Autoencoder {
     /// 20-256-784, with `activation` after every hidden layer, `codeActivation` (if any) on the code and
     /// no activation on the decoder's output (logits).
     public convenience init(sizes: [Int], activation: UnaryFunction = .relu, codeActivation: UnaryFunction? = nil,
-                            initialization: Initialization = .pytorchDefault, generator: SeededGenerator) {
+                            generator: SeededGenerator) {
         self.init(
             encoder: .perceptron(sizes: sizes, activation: activation, outputActivation: codeActivation,
-                                 initialization: initialization, generator: generator),
-            decoder: .perceptron(sizes: sizes.reversed(), activation: activation, initialization: initialization,
-                                 generator: generator))
+                                 generator: generator),
+            decoder: .perceptron(sizes: sizes.reversed(), activation: activation, generator: generator))
     }
 
     /// The code and the reconstruction logits of a batch of rows.

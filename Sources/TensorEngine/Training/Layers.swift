@@ -27,22 +27,10 @@ extension Layer {
     public var parameters: [Tensor<Scalar>] { namedParameters.map(\.tensor) }
     /// Does nothing: the layer behaves the same in training and evaluation.
     public func setTraining(_ training: Bool) {}
-    /// The total number of scalars in the parameters.
-    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
     /// The input's shape: the layer does not change shapes.
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
     /// The type's name.
     public var summary: String { "\(type(of: self))" }
-}
-
-/// How a ``Linear`` layer's weights are drawn.
-public enum Initialization: Sendable {
-    /// PyTorch's `nn.Linear` default: weight and bias ~ U(−1/√in, 1/√in).
-    case pytorchDefault
-    /// He et al. (2015), for ReLU networks: weight ~ N(0, 2/in), bias 0.
-    case he
-    /// Glorot & Bengio (2010), for tanh / sigmoid networks: weight ~ U(±√(6/(in + out))), bias 0.
-    case xavier
 }
 
 /// A fully connected layer y = x Wᵀ + b, with W of shape [out, in] as in PyTorch.
@@ -56,23 +44,13 @@ public final class Linear<Scalar: TensorScalar>: FusesActivation {
     /// Features out.
     public var outputSize: Int { weight.shape[0] }
 
-    /// A layer with freshly initialised parameters drawn from `generator`.
-    public init(inputSize: Int, outputSize: Int, initialization: Initialization = .pytorchDefault, generator: SeededGenerator) {
+    /// A layer initialised as PyTorch's `nn.Linear`: weight and bias ~ U(−1/√in, 1/√in), drawn from
+    /// `generator` (so a checkpoint's first steps match PyTorch's statistics).
+    public init(inputSize: Int, outputSize: Int, generator: SeededGenerator) {
         precondition(inputSize > 0 && outputSize > 0, "Linear: sizes must be positive, got \(inputSize) → \(outputSize)")
-        let fanIn = Scalar(inputSize), fanOut = Scalar(outputSize)
-        switch initialization {
-        case .pytorchDefault:
-            let bound = 1 / fanIn.squareRoot()
-            weight = Tensor(randomUniform: [outputSize, inputSize], lower: -bound, upper: bound, generator: generator)
-            bias = Tensor(randomUniform: [outputSize], lower: -bound, upper: bound, generator: generator)
-        case .he:
-            weight = Tensor(randomNormal: [outputSize, inputSize], standardDeviation: (2 / fanIn).squareRoot(), generator: generator)
-            bias = Tensor(zeros: [outputSize])
-        case .xavier:
-            let bound = (6 / (fanIn + fanOut)).squareRoot()
-            weight = Tensor(randomUniform: [outputSize, inputSize], lower: -bound, upper: bound, generator: generator)
-            bias = Tensor(zeros: [outputSize])
-        }
+        let bound = 1 / Scalar(inputSize).squareRoot()
+        weight = Tensor(randomUniform: [outputSize, inputSize], lower: -bound, upper: bound, generator: generator)
+        bias = Tensor(randomUniform: [outputSize], lower: -bound, upper: bound, generator: generator)
         weight.requiresGradient = true
         bias.requiresGradient = true
     }
@@ -221,13 +199,13 @@ public final class Sequential<Scalar: TensorScalar>: Layer {
     /// Linear(784, 256), ReLU, Linear(256, 20).
     public static func perceptron(
         sizes: [Int], activation: UnaryFunction = .relu, outputActivation: UnaryFunction? = nil,
-        initialization: Initialization = .pytorchDefault, generator: SeededGenerator
+        generator: SeededGenerator
     ) -> Sequential<Scalar> {
         precondition(sizes.count >= 2, "Sequential.perceptron: needs at least an input and an output size, got \(sizes)")
         var layers: [any Layer<Scalar>] = []
         for index in 0..<(sizes.count - 1) {
             layers.append(Linear<Scalar>(inputSize: sizes[index], outputSize: sizes[index + 1],
-                                         initialization: initialization, generator: generator))
+                                         generator: generator))
             if index < sizes.count - 2 {
                 layers.append(Activation<Scalar>(activation))
             } else if let outputActivation {

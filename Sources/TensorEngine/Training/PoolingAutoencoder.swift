@@ -78,3 +78,8 @@ public final class PoolingAutoencoder {
     }
 }
 // ANCHOR_END: decoders
+
+extension PoolingAutoencoder {
+    /// The total number of scalars in the parameters.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+}

@@ -49,7 +49,7 @@ extension Autoencoder {
     /// back through the reversed sizes with `activation` between its layers and none on its output
     /// (logits). `activation` nil gives a linear model; `tiedWeights` makes the decoder's layers
     /// ``TiedLinear``s of the encoder's (about half the parameters). Untied and with an activation,
-    /// this is ``init(sizes:activation:codeActivation:initialization:generator:)`` draw for draw.
+    /// this is ``init(sizes:activation:codeActivation:generator:)`` draw for draw.
     public convenience init(sizes: [Int], activation: UnaryFunction?, tiedWeights: Bool, generator: SeededGenerator) {
         precondition(sizes.count >= 2, "Autoencoder(sizes:): needs at least an input and a code size, got \(sizes)")
         func linears(_ sizes: [Int]) -> [Linear<Float>] {
