@@ -81,11 +81,6 @@ func pixelMSE(_ data: Examples, _ reconstruct: (Tensor<Float>) -> Tensor<Float>)
                            reconstruct: reconstruct)
 }
 
-/// σ(logits) of each row of `images`, for figures.
-func reconstructions(_ model: Autoencoder, _ images: Tensor<Float>) -> [[Float]] {
-    withoutGradients { sigmoid(model(images).logits).rowArrays }
-}
-
 /// Column `index` of a matrix, for a scatter plot.
 func column(_ matrix: Tensor<Float>, _ index: Int) -> [Float] { matrix.rowArrays.map { $0[index] } }
 
@@ -113,7 +108,7 @@ runChapter("basic", options: Options.self) { options, run in
     let history = try fit("autoencoder", model, epochs: epochs, data: train, run: run,
                           loss: options.loss.callAsFunction) { epoch in
         if [1, 5, epochs].contains(epoch) {
-            rows.append(("epoch \(epoch)", reconstructions(model, shown)))
+            rows.append(("epoch \(epoch)", images(fromLogits: model(shown).logits)))
         }
         return ["test": meanReconstructionLoss(test, loss: options.loss.callAsFunction) {
             model($0).logits
@@ -148,7 +143,7 @@ runChapter("basic", options: Options.self) { options, run in
     run.record("pca_test_mse", pixelMSE(test) { pcaMain.decode(pcaMain.encode($0)) })
     run.record("logistic_pca_test_mse", pixelMSE(test) { sigmoid(logisticPCA($0).logits) })
     run.record("logistic_pca_test_loss", meanReconstructionLoss(test) { logisticPCA($0).logits })
-    rows += [("logistic PCA", reconstructions(logisticPCA, shown)),
+    rows += [("logistic PCA", images(fromLogits: logisticPCA(shown).logits)),
              ("PCA", pcaMain.decode(pcaMain.encode(shown)).rowArrays)]
     try ImageGrid.labelledRows(rows).write(to: run.figure("reconstructions"))
 
@@ -210,8 +205,8 @@ runChapter("basic", options: Options.self) { options, run in
     }
     let secondary = codeSizes.map { ("code size \($0)", sweep[$0]!) }
         + [("tied, code size 32", tied), ("shallow, code size 32", shallow)]
-    try ImageGrid.labelledRows([rows[0]] + secondary.map { ($0.0, reconstructions($0.1, shown)) })
-        .write(to: run.figure("secondary_reconstructions"))
+    let secondaryRows = secondary.map { ($0.0, images(fromLogits: $0.1(shown).logits)) }
+    try ImageGrid.labelledRows([rows[0]] + secondaryRows).write(to: run.figure("secondary_reconstructions"))
 
     // ANCHOR: plane
     // The sweep's 2-number model: its codes of the test set, and its decoder over a 15 × 15 grid
@@ -221,7 +216,7 @@ runChapter("basic", options: Options.self) { options, run in
     let (units1, units2) = (column(codes, 0).map(Double.init), column(codes, 1).map(Double.init))
     let plane = PlaneGrid(x: quantile(units1, 0.01)...quantile(units1, 0.99),
                           y: quantile(units2, 0.01)...quantile(units2, 0.99), steps: 15)
-    let decoded = withoutGradients { sigmoid(twoNumbers.decoder(plane.codes)).rowArrays }
+    let decoded = images(fromLogits: twoNumbers.decoder(plane.codes))
     // ANCHOR_END: plane
     let box = [plane.xValues.first!, plane.xValues.last!].map { ReferenceLine.vertical($0) }
         + [plane.yValues.first!, plane.yValues.last!].map { ReferenceLine.horizontal($0) }

@@ -261,8 +261,7 @@ runChapter("contractive", options: Options.self) { options, run in
     let sample = test.selecting(Array(0..<10))
     reconstructions.addRow(label: "input", images: (0..<10).map { sample.row($0) })
     for (name, _, model) in models {
-        let images = withoutGradients { sigmoid(model(sample.matrix).logits) }.rowArrays
-        reconstructions.addRow(label: name, images: images)
+        reconstructions.addRow(label: name, images: images(fromLogits: model(sample.matrix).logits))
     }
     try reconstructions.write(to: run.figure("reconstructions"))
 }

@@ -87,12 +87,6 @@ func fit(_ name: String, parameters: [Tensor<Float>],
 }
 // ANCHOR_END: training
 
-/// Reconstructions of `rows` as images in [0, 1].
-func reconstructions(_ model: (Tensor<Float>) -> AutoencoderOutput, _ rows: Tensor<Float>)
-    -> [[Float]] {
-    withoutGradients { sigmoid(model(rows).logits).rowArrays }
-}
-
 runChapter("convolutional", options: Options.self) { options, run in
     // MARK: Worked examples on tiny tensors
     // ANCHOR: worked-pooling
@@ -187,8 +181,8 @@ runChapter("convolutional", options: Options.self) { options, run in
                         classNames: classNames).write(to: run.figure("code_map"), width: 900, height: 650)
     }
     try ImageGrid.labelledRows([("test images", shown.rowArrays),
-                                ("dense", reconstructions(dense.callAsFunction, shown)),
-                                ("convolutional", reconstructions(model.callAsFunction, shown))])
+                                ("dense", images(fromLogits: dense(shown).logits)),
+                                ("convolutional", images(fromLogits: model(shown).logits))])
         .write(to: run.figure("reconstructions"))
     let axis = (1...epochs).map(Double.init)
     try LinePlot(title: "Test BCE per pixel after each epoch", xLabel: "epoch", yLabel: "BCE per pixel",
@@ -214,7 +208,7 @@ runChapter("convolutional", options: Options.self) { options, run in
                                        test: test, run: run)
         run.record("\(kind.rawValue)_test_loss", candidateHistory.series("test_loss").last ?? .nan)
         run.record("\(kind.rawValue)_parameters", Double(candidate.parameterCount))
-        decoderRows.append((kind.rawValue, reconstructions({ candidate($0) }, shown)))
+        decoderRows.append((kind.rawValue, images(fromLogits: candidate(shown).logits)))
         models[kind] = candidate
     }
     // The unpooling decoder also gets the positions of the maxima: decode each image with its own
@@ -230,9 +224,8 @@ runChapter("convolutional", options: Options.self) { options, run in
     // ANCHOR_END: three-decoders
     run.record("unpooling_other_switches_test_loss", otherSwitches)
     let rolled = shown.gatheringRows((0..<10).map { ($0 + 1) % 10 })
-    decoderRows.append(("unpooling, next image's switches", withoutGradients {
-        sigmoid(unpooling(shown, switchesFrom: rolled).logits).rowArrays
-    }))
+    decoderRows.append(("unpooling, next image's switches", images(
+        fromLogits: unpooling(shown, switchesFrom: rolled).logits)))
     try ImageGrid.labelledRows(decoderRows).write(to: run.figure("decoders"))
 
     // ANCHOR: checkerboard
@@ -305,6 +298,6 @@ runChapter("convolutional", options: Options.self) { options, run in
     run.record("sigma", options.sigma)
     let noisyShown = noisyTest.gatheringRows(shownIndices)
     try ImageGrid.labelledRows([("noisy input", noisyShown.rowArrays)]
-        + denoisers.map { ($0.key, reconstructions($0.model.callAsFunction, noisyShown)) }
+        + denoisers.map { ($0.key, images(fromLogits: $0.model(noisyShown).logits)) }
         + [("clean", shown.rowArrays)]).write(to: run.figure("denoising"))
 }

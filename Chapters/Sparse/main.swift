@@ -237,8 +237,8 @@ runChapter("sparse", options: Options.self) { options, run in
     var reconstructions = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 2, padding: 2)
     reconstructions.addRow(label: "original", images: originals.matrix.rowArrays)
     for (setting, model) in zip(settings, models) {
-        let images = withoutGradients { sigmoid(model(originals.matrix).logits).rowArrays }
-        reconstructions.addRow(label: setting.label, images: images)
+        reconstructions.addRow(label: setting.label,
+                               images: images(fromLogits: model(originals.matrix).logits))
     }
     try reconstructions.write(to: run.figure("reconstructions"))
 }

@@ -187,10 +187,6 @@ func likelihoodBounds(_ model: VariationalAutoencoder, images: Examples, largest
 }
 // ANCHOR_END: likelihood
 
-func probabilities(_ model: VariationalAutoencoder, codes: Tensor<Float>) -> [[Float]] {
-    withoutGradients { sigmoid(model.decode(codes)).rowArrays }
-}
-
 /// Straight lines between the two rows of `ends`, in 10 steps, row after row.
 func interpolate(_ ends: [[Float]]) -> [[Float]] {
     (0..<10).map { step in zip(ends[0], ends[1]).map { $0 + Float(step) / 9 * ($1 - $0) } }
@@ -242,12 +238,12 @@ runChapter("vae", options: Options.self) { options, run in
     }
     var grid = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, padding: 2)
     grid.addRow(label: "test image", images: originals.rowArrays)
-    grid.addRow(label: "decoded μ", images: probabilities(model, codes: means))
-    grid.addRow(label: "decoded z", images: probabilities(model, codes: codes))
+    grid.addRow(label: "decoded μ", images: images(fromLogits: model.decode(means)))
+    grid.addRow(label: "decoded z", images: images(fromLogits: model.decode(codes)))
     try grid.write(to: run.figure("reconstructions"))
     var samples = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 3, padding: 2)
     let priorCodes = Tensor<Float>(randomNormal: [64, size], generator: run.generator)
-    samples.addRows(images: probabilities(model, codes: priorCodes), columns: 8)
+    samples.addRows(images: images(fromLogits: model.decode(priorCodes)), columns: 8)
     try samples.write(to: run.figure("samples"))
 
     // ANCHOR: two-dimensional
@@ -260,8 +256,8 @@ runChapter("vae", options: Options.self) { options, run in
     record("_2d", planar, on: test)
     run.record("epochs_2d", Double(planarHistory.epochs.count))
     var manifold = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 2, padding: 0)
-    let gridImages = probabilities(planar, codes: Tensor(shape: [400, 2], scalars: gridCodes))
-    manifold.addRows(images: gridImages, columns: 20)
+    let gridCodesTensor = Tensor(shape: [400, 2], scalars: gridCodes)
+    manifold.addRows(images: images(fromLogits: planar.decode(gridCodesTensor)), columns: 20)
     try manifold.write(to: run.figure("manifold"))
     let planarMeans = mapOverBatches(test) { planar.encode($0).mean }.rowArrays
     try ScatterPlot(title: "Test images at their 2-D posterior means", xLabel: "μ₁", yLabel: "μ₂",
@@ -275,7 +271,7 @@ runChapter("vae", options: Options.self) { options, run in
     interpolation.addRow(label: "pixel space", images: interpolate(ends.rowArrays))
     for (label, vae) in [("latent space", model), ("2-D latent", planar)] {
         let path = interpolate(withoutGradients { vae.encode(ends).mean }.rowArrays)
-        interpolation.addRow(label: label, images: probabilities(vae, codes: Tensor(path)))
+        interpolation.addRow(label: label, images: images(fromLogits: vae.decode(Tensor(path))))
     }
     try interpolation.write(to: run.figure("interpolation"))
 

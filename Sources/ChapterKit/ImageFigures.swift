@@ -5,6 +5,12 @@ import TensorEngine
 // The image figures several chapters draw: labelled rows of 28 × 28 images, a retrieval grid with
 // its query column set apart, and a decoder's pictures over a grid of 2-D codes.
 
+/// The images σ(logits) in [0, 1] that a model's logits stand for, one array per row (for an image
+/// grid); the logits are computed without recording gradients.
+public func images(fromLogits logits: @autoclosure () -> Tensor<Float>) -> [[Float]] {
+    withoutGradients { sigmoid(logits()).rowArrays }
+}
+
 extension ImageGrid {
     /// 28 × 28 grey images, one labelled row per entry (test images above reconstructions, …).
     public static func labelledRows(_ rows: [(label: String, images: [[Float]])], scale: Int = 3) -> ImageGrid {

@@ -25,7 +25,7 @@ import Testing
         }
     }
 
-    @Test func firstDirectoryWithAllFilesWins() throws {
+    @Test(.tags(.installedData)) func firstDirectoryWithAllFilesWins() throws {
         let root = try makeTemporaryDirectory()
         try writeTinySet(in: root + "/data/mnist", gzipped: false)
         try writeTinySet(in: root + "/env/fashion-mnist", gzipped: true)

@@ -1,3 +1,4 @@
+import Testing
 import Foundation
 @testable import Datasets
 
@@ -165,4 +166,10 @@ func writeSparseFile(at path: String, size: UInt64, startingWith text: String = 
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     try handle.truncate(atOffset: size)
     try handle.close()
+}
+
+extension Tag {
+    /// The test reads data a Debian package installs (listed in .ci/packages; `make setup` installs
+    /// them): Fashion-MNIST from dataset-fashion-mnist, WordNet from wordnet-base.
+    @Tag static var installedData: Self
 }

@@ -73,7 +73,7 @@ import Testing
         }
     }
 
-    @Test func installedFashionMNISTLoads() throws {
+    @Test(.tags(.installedData)) func installedFashionMNISTLoads() throws {
         let set = try ImageDataset(.fashionMNIST, directory: DataLocation.debianFashionMNISTDirectory)
         #expect(set.train.count == 60_000 && set.test.count == 10_000)
         #expect(set.train.rows == 28 && set.train.columns == 28)

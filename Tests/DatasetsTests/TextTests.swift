@@ -30,7 +30,7 @@ import Testing
         #expect(model.features(query: "A fish and a zebra, fish!", transform: .counts) == [0, 0, 0, 2])
     }
 
-    @Test func wordNetTopicsAndCounts() throws {
+    @Test(.tags(.installedData)) func wordNetTopicsAndCounts() throws {
         let corpus = try WordNetCorpus.load()
         #expect(corpus.topicNames == WordNetCorpus.defaultTopics)
         #expect(corpus.documentCountsPerTopic == [7509, 11587, 2016, 2573, 3209, 11087, 8030, 2983])
@@ -43,7 +43,7 @@ import Testing
         #expect(capped.documentCountsPerTopic == [100, 100])
     }
 
-    @Test func wordNetErrors() {
+    @Test(.tags(.installedData)) func wordNetErrors() {
         #expect(throws: DatasetError.self) { try WordNetCorpus.load(topics: ["noun.unicorn"]) }
         do {
             _ = try WordNetCorpus.load(path: "/nonexistent/data.noun")
