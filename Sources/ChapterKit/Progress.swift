@@ -105,10 +105,6 @@ final class ProgressReporter: @unchecked Sendable {
         values.sorted { ($0.key == "loss" ? 0 : 1, $0.key) < ($1.key == "loss" ? 0 : 1, $1.key) }
     }
 
-    private func format(_ values: [String: Double]) -> String {
-        ordered(values).map { "\($0.0) \(formatLoss($0.1))" }.joined(separator: "  ")
-    }
-
     /// A model starts training (its whole run's ETA counts from here).
     func beginModel(_ model: String, epochs: Int) {
         lock.withLock {
@@ -148,13 +144,29 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     func finishEpoch(model: String, epoch: Int, epochs: Int, values: [String: Double], samplesPerSecond: Double, seconds: Double) {
-        printLine(epochLine(model: model, epoch: epoch, epochs: epochs, values: values, samplesPerSecond: samplesPerSecond, seconds: seconds))
+        let width = isTerminal ? terminalColumns() ?? 80 : nil
+        printLine(epochLine(model: model, epoch: epoch, epochs: epochs, values: values,
+                            samplesPerSecond: samplesPerSecond, seconds: seconds, width: width))
     }
 
-    /// The one line logged per epoch, e.g.
+    /// The line logged per epoch, e.g.
     /// `autoencoder  epoch 3/20  loss 0.3012  test_loss 0.3050  48211 samples/s  2.1 s`.
-    func epochLine(model: String, epoch: Int, epochs: Int, values: [String: Double], samplesPerSecond: Double, seconds: Double) -> String {
-        "\(model)  epoch \(epoch)/\(epochs)  \(format(values))  \(Int(samplesPerSecond)) samples/s  \(String(format: "%.1f", seconds)) s"
+    /// On a terminal `width` columns wide a longer line is split before a field, the rest indented,
+    /// so the terminal never wraps it mid-number; a log (width nil) keeps one line per epoch.
+    func epochLine(model: String, epoch: Int, epochs: Int, values: [String: Double], samplesPerSecond: Double,
+                   seconds: Double, width: Int? = nil) -> String {
+        let fields = ["\(model)  epoch \(epoch)/\(epochs)"] + ordered(values).map { "\($0.0) \(formatLoss($0.1))" }
+            + ["\(Int(samplesPerSecond)) samples/s", "\(String(format: "%.1f", seconds)) s"]
+        guard let width else { return fields.joined(separator: "  ") }
+        var lines = [fields[0]]
+        for field in fields.dropFirst() {
+            if lines[lines.count - 1].count + 2 + field.count < width {
+                lines[lines.count - 1] += "  " + field
+            } else {
+                lines.append("    " + field)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Prints a full line, clearing an open progress bar first.

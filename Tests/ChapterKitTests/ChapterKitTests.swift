@@ -225,4 +225,16 @@ struct OutputTests {
                                                 values: ["test_loss": 0.305, "loss": 0.30121], samplesPerSecond: 48211.7, seconds: 2.06)
         #expect(line == "autoencoder  epoch 3/20  loss 0.3012  test_loss 0.3050  48211 samples/s  2.1 s")
     }
+
+    @Test func epochLineOnANarrowTerminalSplitsBetweenFields() {
+        let values = ["test_loss": 6.6421, "loss": 6.90634]
+        let line = ProgressReporter().epochLine(model: "AE-10 (retrieval, training 1)", epoch: 1, epochs: 10,
+                                                values: values, samplesPerSecond: 1582.2, seconds: 6.04, width: 80)
+        #expect(line == "AE-10 (retrieval, training 1)  epoch 1/10  loss 6.9063  test_loss 6.6421\n"
+                + "    1582 samples/s  6.0 s")
+        #expect(line.split(separator: "\n").allSatisfy { $0.count < 80 })
+        let wide = ProgressReporter().epochLine(model: "AE-10 (retrieval, training 1)", epoch: 1, epochs: 10,
+                                                values: values, samplesPerSecond: 1582.2, seconds: 6.04, width: 200)
+        #expect(!wide.contains("\n"))
+    }
 }
