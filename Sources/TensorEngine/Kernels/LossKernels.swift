@@ -16,42 +16,15 @@ extension TensorScalar {
         logits z: UnsafePointer<Self>, labels y: UnsafePointer<Self>, count: Int,
         losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?, gradientScale: Self
     ) -> Double {
-        let chunks = chunkCount(count)
-        var totals = [Double](repeating: 0, count: chunks)
-        totals.withUnsafeMutableBufferPointer { totals in
-        forEachChunk(count) { start, length, chunk in
-        let count = length
-        let (z, y) = (z + start, y + start)
-        let losses = losses.map { $0 + start }, gradient = gradient.map { $0 + start }
-        var total = SIMD16<Self>()
-        var i = 0
-        @inline(__always) func step(_ logits: SIMD16<Self>, _ labels: SIMD16<Self>) -> (loss: SIMD16<Self>, gradient: SIMD16<Self>) {
+        fusedLossPass(z, y, count: count, losses: losses, gradient: gradient) { logits, labels in
             // loss = max(z, 0) − z y + log(1 + e^−|z|);  ∂loss/∂z = σ(z) − y, σ from the same e^−|z|.
-            let e = Self.vectorExp(-logits.replacing(with: -logits, where: Self.lanesLess(logits, SIMD16<Self>())))
-            let loss = logits.replacing(with: 0, where: Self.lanesLess(logits, SIMD16<Self>())) - logits * labels + Self.vectorLog1p(e)
+            let negative = Self.lanesLess(logits, SIMD16<Self>())
+            let e = Self.vectorExp(-logits.replacing(with: -logits, where: negative))
+            let loss = logits.replacing(with: 0, where: negative) - logits * labels + Self.vectorLog1p(e)
             let inverse = 1 / (1 + e)
-            let sigmoid = inverse.replacing(with: e * inverse, where: Self.lanesLess(logits, SIMD16<Self>()))
+            let sigmoid = inverse.replacing(with: e * inverse, where: negative)
             return (loss, gradientScale * (sigmoid - labels))
         }
-        while i + 16 <= count {
-            let (loss, derivative) = step(load(z, i), load(y, i))
-            total += loss
-            if let losses { store(loss, losses, i) }
-            if let gradient { store(derivative, gradient, i) }
-            i += 16
-        }
-        if i < count {
-            let n = count - i
-            var (loss, derivative) = step(loadPartial(z, i, n), loadPartial(y, i, n))
-            for lane in n..<16 { loss[lane] = 0 }
-            total += loss
-            if let losses { storePartial(loss, losses, i, n) }
-            if let gradient { storePartial(derivative, gradient, i, n) }
-        }
-        totals[chunk] = (0..<16).reduce(0.0) { $0 + Double(total[$1]) }
-        }
-        }
-        return totals.reduce(0, +)
     }
 
     /// Σ (p − t)²; optionally the per-element losses and the gradient scale · 2 (p − t), in one pass.
@@ -61,33 +34,46 @@ extension TensorScalar {
         predicted p: UnsafePointer<Self>, expected t: UnsafePointer<Self>, count: Int,
         losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?, gradientScale: Self
     ) -> Double {
-        let chunks = chunkCount(count)
-        var totals = [Double](repeating: 0, count: chunks)
-        totals.withUnsafeMutableBufferPointer { totals in
-        forEachChunk(count) { start, length, chunk in
-        let count = length
-        let (p, t) = (p + start, t + start)
-        let losses = losses.map { $0 + start }, gradient = gradient.map { $0 + start }
-        var total = SIMD16<Self>()
-        var i = 0
         let twiceScale = 2 * gradientScale
-        while i + 16 <= count {
-            let difference = load(p, i) - load(t, i)
-            let loss = difference * difference
-            total += loss
-            if let losses { store(loss, losses, i) }
-            if let gradient { store(twiceScale * difference, gradient, i) }
-            i += 16
+        return fusedLossPass(p, t, count: count, losses: losses, gradient: gradient) { predicted, expected in
+            let difference = predicted - expected
+            return (difference * difference, twiceScale * difference)
         }
-        if i < count {
-            let n = count - i
-            let difference = loadPartial(p, i, n) - loadPartial(t, i, n)
-            total += difference * difference
-            if let losses { storePartial(difference * difference, losses, i, n) }
-            if let gradient { storePartial(twiceScale * difference, gradient, i, n) }
-        }
-        totals[chunk] = (0..<16).reduce(0.0) { $0 + Double(total[$1]) }
-        }
+    }
+
+    /// The pass both losses share: `step` turns 16 lanes of (a, b) into their losses and gradient;
+    /// the losses are summed per chunk and the chunk sums added in a fixed order, so the total does
+    /// not depend on how the buffer was split across threads.
+    @inline(__always)
+    static func fusedLossPass(
+        _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int,
+        losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?,
+        step: (SIMD16<Self>, SIMD16<Self>) -> (loss: SIMD16<Self>, gradient: SIMD16<Self>)
+    ) -> Double {
+        var totals = [Double](repeating: 0, count: chunkCount(count))
+        totals.withUnsafeMutableBufferPointer { totals in
+            forEachChunk(count) { start, length, chunk in
+                let (a, b) = (a + start, b + start)
+                let losses = losses.map { $0 + start }, gradient = gradient.map { $0 + start }
+                var total = SIMD16<Self>()
+                var i = 0
+                while i + 16 <= length {
+                    let (loss, derivative) = step(load(a, i), load(b, i))
+                    total += loss
+                    if let losses { store(loss, losses, i) }
+                    if let gradient { store(derivative, gradient, i) }
+                    i += 16
+                }
+                if i < length {
+                    let n = length - i
+                    var (loss, derivative) = step(loadPartial(a, i, n), loadPartial(b, i, n))
+                    for lane in n..<16 { loss[lane] = 0 }  // the padding lanes add nothing
+                    total += loss
+                    if let losses { storePartial(loss, losses, i, n) }
+                    if let gradient { storePartial(derivative, gradient, i, n) }
+                }
+                totals[chunk] = (0..<16).reduce(0.0) { $0 + Double(total[$1]) }
+            }
         }
         return totals.reduce(0, +)
     }
