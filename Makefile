@@ -80,9 +80,15 @@ run-chapter-$(1):
 endef
 $(foreach chapter,$(CHAPTERS),$(eval $(call chapter_rule,$(chapter))))
 
+# Ends with each chapter's run time as its metrics.json records it, and their total: the time the
+# whole book takes at its defaults (release build excluded), whether or not this make reran them.
 book: build
 	@for chapter in $(CHAPTERS); do $(MAKE) --no-print-directory run-chapter-$$chapter; done
 	@$(MAKE) --no-print-directory stitch
+	@total=0; line=""; for chapter in $(CHAPTERS); do \
+	  seconds=$$(sed -n 's/^ *"seconds": *\([0-9.]*\).*/\1/p' $(RUNS)/$$chapter/metrics.json); \
+	  line="$$line $$chapter $${seconds%.*} s,"; total=$$(( total + $${seconds%.*} )); \
+	done; echo "make book: chapter runs:$${line%,}; total $$(( total / 60 )) min $$(( total % 60 )) s"
 
 stitch:
 	@$(call swift_build,-c release --product book)
