@@ -11,13 +11,6 @@ public struct FileOutputError: Error, CustomStringConvertible, LocalizedError, E
     /// The whole one-line message.
     public let description: String
 
-    /// Creates an error; `description` is the full message shown to the user.
-    public init(path: String, reason: String, description: String) {
-        self.path = path
-        self.reason = reason
-        self.description = description
-    }
-
     /// The message, so `localizedDescription` shows it instead of Foundation's generic wording.
     public var errorDescription: String? { description }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import FileOutput
+@testable import FileOutput
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,11 +18,13 @@ func names(in directory: URL) throws -> [String] {
 }
 
 @Suite struct AtomicWriteTests {
-    @Test("a write puts exactly the bytes at the path, readable by others, and replaces an older file")
+    @Test("a write puts exactly the bytes at the path (none too), readable by others, and replaces an older file")
     func writesAndReplaces() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("out.bin")
+        try writeAtomically(Data(), to: url)
+        #expect(try Data(contentsOf: url).isEmpty)
         try writeAtomically(Data("old contents".utf8), to: url)
         let bytes = Data((0..<1000).map { UInt8($0 % 251) })
         try writeAtomically(bytes, to: url)
@@ -30,15 +32,6 @@ func names(in directory: URL) throws -> [String] {
         let permissions = try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int
         #expect(permissions == 0o644)
         #expect(try names(in: directory) == ["out.bin"])
-    }
-
-    @Test("an empty payload writes an empty file")
-    func writesEmptyFile() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = directory.appendingPathComponent("empty")
-        try writeAtomically(Data(), to: url)
-        #expect(try Data(contentsOf: url).isEmpty)
     }
 
     @Test("a missing directory is one line naming the kind, the path and the system's reason")
