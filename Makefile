@@ -16,7 +16,7 @@ DEBUG := .build/debug
 RUNS := runs
 # Rerun a chapter when any of these change (plus the chapter's own folder and its flags): the
 # targets a chapter executable depends on in Package.swift, not the stitcher, the benchmark or the tools.
-CHAPTER_LIBRARIES := CBLAS CZlib CPNG CCairo TensorEngine Datasets Figures ChapterKit Exercises
+CHAPTER_LIBRARIES := CBLAS CZlib CPNG CCairo KernelCore FileOutput TensorEngine Datasets Figures ChapterKit Exercises
 LIBRARY_INPUTS := Package.swift $(shell find $(addprefix Sources/,$(CHAPTER_LIBRARIES)) -type f | sort)
 
 # `swift build` with its progress lines hidden; a failed build stops make with the compiler's messages

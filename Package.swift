@@ -50,23 +50,25 @@ let package = Package(
         // own so its `@inlinable` building blocks inline into the kernels of every TensorEngine file
         // in a debug build too (within one module, a debug build cannot inline across files).
         .target(name: "KernelCore", dependencies: ["CBLAS"], swiftSettings: optimisedInEveryConfiguration),
+        // Writing a file atomically, and the one wording of file errors, for every module that writes.
+        .target(name: "FileOutput"),
         // Tensor core, kernels, autodiff, layers, losses, optimizers, checkpoints.
-        .target(name: "TensorEngine", dependencies: ["KernelCore"], swiftSettings: optimisedInEveryConfiguration),
+        .target(name: "TensorEngine", dependencies: ["KernelCore", "FileOutput"], swiftSettings: optimisedInEveryConfiguration),
         // Fashion-MNIST / MNIST, WordNet and folder corpora, bag-of-words, batching.
-        .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: optimisedInEveryConfiguration),
+        .target(name: "Datasets", dependencies: ["CZlib", "FileOutput"], swiftSettings: optimisedInEveryConfiguration),
         // PNG image grids (libpng) and charts (Cairo).
-        .target(name: "Figures", dependencies: ["CPNG", "CCairo"]),
+        .target(name: "Figures", dependencies: ["CPNG", "CCairo", "FileOutput"]),
         // The chapter contract: flags, progress, outputs, failure behaviour.
         .target(
             name: "ChapterKit",
             dependencies: [
-                "TensorEngine", "Datasets", "Figures",
+                "TensorEngine", "Datasets", "Figures", "FileOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimisedInEveryConfiguration
         ),
         // Literate chapters stitched into the Markdown book.
-        .target(name: "BookStitcher"),
+        .target(name: "BookStitcher", dependencies: ["FileOutput"]),
         .executableTarget(
             name: "book",
             dependencies: ["BookStitcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -82,6 +84,7 @@ let package = Package(
         .target(name: "ExerciseChecks", dependencies: ["TensorEngine", "Datasets", "ExerciseSolutions"]),
         .executableTarget(name: "check-exercise", dependencies: ["ExerciseChecks", "Exercises"]),
 
+        .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"]),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"], exclude: ["References"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "CPNG"]),

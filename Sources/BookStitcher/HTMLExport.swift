@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 
 /// Turns a stitched book directory into one self-contained HTML page with pandoc: math as MathML
@@ -70,22 +71,22 @@ public enum HTMLExport {
             if page == "README.md", let heading = markdown.split(separator: "\n").first(where: { $0.hasPrefix("# ") }) {
                 title = String(heading.dropFirst(2))
             }
-            let target = work.appendingPathComponent(page).path
-            try HTMLPreparation.prepare(markdown, page: page, pages: pages).write(toFile: target, atomically: true, encoding: .utf8)
-            prepared.append(target)
+            let target = work.appendingPathComponent(page)
+            try writeAtomically(Data(HTMLPreparation.prepare(markdown, page: page, pages: pages).utf8), to: target, kind: "page")
+            prepared.append(target.path)
         }
-        let header = work.appendingPathComponent("header.html").path
-        try style.write(toFile: header, atomically: true, encoding: .utf8)
+        let header = work.appendingPathComponent("header.html")
+        try writeAtomically(Data(style.utf8), to: header, kind: "HTML header")
         let help = try run(pandoc, ["--help"], captureOutput: true)
         let embedFlag = help.output.contains("--embed-resources") ? "--embed-resources" : "--self-contained"
         let page = work.appendingPathComponent("book.html")
-        let arguments = pandocArguments(pages: prepared, bookDirectory: bookDirectory, headerFile: header, outputFile: page.path,
+        let arguments = pandocArguments(pages: prepared, bookDirectory: bookDirectory, headerFile: header.path, outputFile: page.path,
                                         title: title, embedResourcesFlag: embedFlag)
         let status = try run(pandoc, arguments, captureOutput: false).status
         guard status == 0 else { return .pandocFailed(status) }
         // Written whole or not at all: a failed export leaves an earlier page as it was.
         let html = try String(contentsOf: page, encoding: .utf8)
-        try uprightText(inMathML: html).write(toFile: outputFile, atomically: true, encoding: .utf8)
+        try writeAtomically(Data(uprightText(inMathML: html).utf8), to: URL(fileURLWithPath: outputFile), kind: "HTML page")
         return .written
     }
 

@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 
 /// What to stitch and where.
@@ -160,28 +161,28 @@ enum OutputWriter {
         do {
             try manager.createDirectory(at: staging, withIntermediateDirectories: true)
             for page in book.pages {
-                try Data(page.text.utf8).write(to: staging.appendingPathComponent(page.fileName))
+                try writeAtomically(Data(page.text.utf8), to: staging.appendingPathComponent(page.fileName), kind: "page")
             }
             for figure in book.figureCopies {
                 let destination = staging.appendingPathComponent(figure.destination)
                 try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try manager.copyItem(at: URL(fileURLWithPath: figure.source), to: destination)
+                try writeAtomically(Data(contentsOf: URL(fileURLWithPath: figure.source)), to: destination, kind: "figure")
             }
             if manager.fileExists(atPath: outputURL.path) {
-                try manager.moveItem(at: outputURL, to: retired)
+                try moveAtomically(outputURL, to: retired)
                 do {
-                    try manager.moveItem(at: staging, to: outputURL)
+                    try moveAtomically(staging, to: outputURL)
                 } catch {
-                    try? manager.moveItem(at: retired, to: outputURL)
+                    try? moveAtomically(retired, to: outputURL)
                     throw error
                 }
                 try? manager.removeItem(at: retired)
             } else {
-                try manager.moveItem(at: staging, to: outputURL)
+                try moveAtomically(staging, to: outputURL)
             }
         } catch {
             try? manager.removeItem(at: staging)
-            throw StitchFailure(diagnostics: [Diagnostic(path: output, message: "cannot write the book: \(error.localizedDescription)")])
+            throw StitchFailure(diagnostics: [Diagnostic(path: output, message: "cannot write the book: \(describeFileError(error))")])
         }
     }
 }

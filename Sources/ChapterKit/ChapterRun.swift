@@ -1,4 +1,5 @@
 import Datasets
+import FileOutput
 import Foundation
 import TensorEngine
 
@@ -134,7 +135,7 @@ public final class ChapterRun {
         let figures = ((try? FileManager.default.subpathsOfDirectory(atPath: outputs.stagedURL("figures").path)) ?? [])
             .filter { $0.hasSuffix(".png") }.map { "figures/\($0)" }
         do {
-            try report.json().write(to: outputs.stagedURL("metrics.json"), options: .atomic)
+            try writeAtomically(report.json(), to: outputs.stagedURL("metrics.json"), kind: "metrics")
             try Interruption.deferringSignals { try outputs.commit(checkpoints: checkpoints) }
         } catch let error as ChapterError {
             throw error

@@ -1,5 +1,5 @@
+import FileOutput
 import Foundation
-import TensorEngine
 
 /// A run's output directory and the staging folder its files are written into until it succeeds.
 ///
@@ -33,8 +33,10 @@ struct StagedOutputs {
         }
         // Probe that the directory is really writable (permissions are checked on create, not mkdir -p).
         let probe = staging.appendingPathComponent(".probe")
-        guard manager.createFile(atPath: probe.path, contents: Data()) else {
-            throw ChapterError("cannot write into output directory \(path): Permission denied")
+        do {
+            try writeAtomically(Data(), to: probe)
+        } catch {
+            throw ChapterError("cannot write into output directory \(path): \(describeFileError(error))")
         }
         try? manager.removeItem(at: probe)
     }
@@ -61,7 +63,7 @@ struct StagedOutputs {
     /// Moves the staged outputs into place by renames, undoing the moves already made if one fails,
     /// then removes the staging folder (and with it the replaced files).
     ///
-    /// `checkpoints` are the staged `*.safetensors` names; `move` is `rename(2)` (a parameter so a
+    /// `checkpoints` are the staged `*.safetensors` names; `move` is one `rename(2)` (a parameter so a
     /// test can make it fail half-way).
     func commit(checkpoints: Set<String>, move: (URL, URL) throws -> Void = StagedOutputs.rename) throws {
         let manager = FileManager.default
@@ -96,10 +98,12 @@ struct StagedOutputs {
         try? FileManager.default.removeItem(at: staging)
     }
 
-    /// `rename(2)`, as a throwing function.
+    /// ``FileOutput/moveAtomically(_:to:)``, failing with a `ChapterError` of the same wording.
     static func rename(_ source: URL, _ destination: URL) throws {
-        guard Foundation.rename(source.path, destination.path) == 0 else {
-            throw ChapterError("cannot move \(source.lastPathComponent) into \(destination.deletingLastPathComponent().path): \(String(cString: strerror(errno)))")
+        do {
+            try moveAtomically(source, to: destination)
+        } catch let error as FileOutputError {
+            throw ChapterError(error.description)
         }
     }
 }

@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -59,11 +60,11 @@ public struct DownloadSource: Sendable {
     )
 }
 
-/// Downloads files, verifying each checksum before it gets its final name.
+/// Downloads files, verifying each checksum before it is written.
 ///
-/// Each file is written to `name.part`, its MD5 compared with the published one, and only then
-/// renamed to `name`; on any failure the `.part` file is removed, so a final name always holds a
-/// verified file.
+/// Each file is fetched into memory, its MD5 compared with the published one, and only then written
+/// under its name atomically (``FileOutput/writeAtomically(_:to:kind:)``), so a final name always
+/// holds a verified file and a failed download leaves nothing behind.
 public enum Downloader {
     /// Downloads every file of `source` into `dataDirectory/<kind>/` (for example
     /// `data/fashion-mnist/`), skipping files already present with the right checksum.
@@ -73,7 +74,7 @@ public enum Downloader {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw DatasetError(path: directory, problem: "cannot create directory (\(error.localizedDescription))")
+            throw DatasetError(path: directory, problem: "cannot create directory (\(describeFileError(error)))")
         }
         for file in source.files {
             let finalPath = join(directory, file.name)
@@ -86,31 +87,23 @@ public enum Downloader {
         }
     }
 
-    /// Downloads `baseURL/file.name` to `directory/file.name` via `file.name.part`, verifying
-    /// the MD5; returns the number of bytes. Throws a one-line `DatasetError` naming the URL or
-    /// the file (HTTP error, truncated transfer, checksum mismatch), leaving neither the final
-    /// file nor the `.part` file behind.
+    /// Downloads `baseURL/file.name` to `directory/file.name`, verifying the MD5 before anything is
+    /// written; returns the number of bytes. Throws a one-line `DatasetError` naming the URL or the
+    /// file (HTTP error, truncated transfer, checksum mismatch, unwritable directory), leaving any
+    /// earlier file under that name as it was.
     @discardableResult
     public static func download(_ file: DownloadFile, from baseURL: URL, to directory: String) throws -> Int {
         let url = baseURL.appendingPathComponent(file.name)
         let finalPath = join(directory, file.name)
-        let partPath = finalPath + ".part"
-        try? FileManager.default.removeItem(atPath: partPath)
         let data = try fetch(url)
-        guard FileManager.default.createFile(atPath: partPath, contents: data) else {
-            throw DatasetError(path: partPath, problem: "cannot write downloaded file")
-        }
         let digest = MD5.hex(of: data)
         guard digest == file.md5 else {
-            try? FileManager.default.removeItem(atPath: partPath)
             throw DatasetError(path: url.absoluteString, problem: "checksum mismatch: MD5 \(digest), expected \(file.md5) (\(data.count) bytes); nothing saved")
         }
         do {
-            try? FileManager.default.removeItem(atPath: finalPath)
-            try FileManager.default.moveItem(atPath: partPath, toPath: finalPath)
+            try writeAtomically(data, to: URL(fileURLWithPath: finalPath))
         } catch {
-            try? FileManager.default.removeItem(atPath: partPath)
-            throw DatasetError(path: finalPath, problem: "cannot rename \(partPath) (\(error.localizedDescription))")
+            throw DatasetError(path: finalPath, problem: "cannot write downloaded file (\(describeFileError(error)))")
         }
         return data.count
     }

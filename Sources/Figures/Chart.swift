@@ -21,7 +21,7 @@ extension Chart {
     /// Renders the chart and writes it atomically as a PNG; the directory must exist.
     /// - Throws: `FigureError` for invalid data, or naming the path and reason if it cannot be written.
     public func write(to url: URL, width: Int = 800, height: Int = 600, scale: Int = 2) throws {
-        try writeAtomically(pngData(width: width, height: height, scale: scale), to: url)
+        try writeFigure(pngData(width: width, height: height, scale: scale), to: url)
     }
 }
 

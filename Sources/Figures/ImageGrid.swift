@@ -215,7 +215,7 @@ public struct ImageGrid: Sendable {
 
     /// Renders the grid and writes it atomically as a PNG; the directory must exist.
     /// - Throws: `FigureError` for invalid input, or naming the path and reason if it cannot be written.
-    public func write(to url: URL) throws { try writeAtomically(pngData(), to: url) }
+    public func write(to url: URL) throws { try writeFigure(pngData(), to: url) }
 
     // MARK: Pixels
 

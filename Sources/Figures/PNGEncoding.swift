@@ -100,7 +100,7 @@ public struct RasterImage: Equatable, Sendable {
     /// Encodes the image as PNG and writes it atomically to `url`; the directory must exist.
     /// - Throws: `FigureError` whose one-line description names the path and the reason.
     public func write(to url: URL) throws {
-        try writeAtomically(pngData(), to: url)
+        try writeFigure(pngData(), to: url)
     }
 
     private func encodingFailure(_ image: inout png_image) -> FigureError {

@@ -51,6 +51,15 @@ func requireCount(_ chart: String, _ name: String, _ count: Int, equals expected
     }
 }
 
+/// Throws unless `classes` (when given) has one non-negative index per point.
+func requireClassIndices(_ chart: String, _ name: String, _ classes: [Int]?, count: Int, _ countName: String) throws {
+    guard let classes else { return }
+    try requireCount(chart, name, classes.count, equals: count, countName)
+    if let negative = classes.first(where: { $0 < 0 }) {
+        throw FigureError("\(chart): class indices must be non-negative, found \(negative)")
+    }
+}
+
 // MARK: - Single-panel charts
 
 /// A chart made of one x/y panel (scatter, line, histogram, vector field); such charts can also be

@@ -97,12 +97,7 @@ extension ScatterPlot: PanelSource {
         guard !x.isEmpty else { throw FigureError("ScatterPlot: no points (x is empty)") }
         try requireCount(chartName, "y", y.count, equals: x.count, "x")
         try requireCount(chartName, "backgroundY", backgroundY.count, equals: backgroundX.count, "backgroundX")
-        if let classes {
-            try requireCount(chartName, "classes", classes.count, equals: x.count, "x")
-            if let negative = classes.first(where: { $0 < 0 }) {
-                throw FigureError("ScatterPlot: class indices must be non-negative, found \(negative)")
-            }
-        }
+        try requireClassIndices(chartName, "classes", classes, count: x.count, "x")
     }
 
     func dataBounds() -> DataBounds {

@@ -103,12 +103,7 @@ extension VectorField: PanelSource {
         try requireCount(chartName, "dx", dx.count, equals: x.count, "x")
         try requireCount(chartName, "dy", dy.count, equals: x.count, "x")
         try requireCount(chartName, "pointY", pointY.count, equals: pointX.count, "pointX")
-        if let pointClasses {
-            try requireCount(chartName, "pointClasses", pointClasses.count, equals: pointX.count, "pointX")
-            if let negative = pointClasses.first(where: { $0 < 0 }) {
-                throw FigureError("VectorField: class indices must be non-negative, found \(negative)")
-            }
-        }
+        try requireClassIndices(chartName, "pointClasses", pointClasses, count: pointX.count, "pointX")
     }
 
     func dataBounds() -> DataBounds {

@@ -55,9 +55,9 @@ struct Stitch: ParsableCommand {
             print("book: wrote \(report.pages.count) pages and \(report.figures.count) figures to \(output)/")
         } catch let failure as StitchFailure {
             for diagnostic in failure.diagnostics {
-                FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+                printError(diagnostic.description)
             }
-            FileHandle.standardError.write(Data("book: \(failure.diagnostics.count) error(s); nothing written\n".utf8))
+            printError("book: \(failure.diagnostics.count) error(s); nothing written")
             throw ExitCode.failure
         }
     }
@@ -83,13 +83,13 @@ struct HTML: ParsableCommand {
             case .pandocMissing:
                 print("book: pandoc is not installed; skipping the HTML export (apt-get install pandoc)")
             case .pandocFailed(let status):
-                FileHandle.standardError.write(Data("book: pandoc failed with status \(status)\n".utf8))
+                printError("book: pandoc failed with status \(status)")
                 throw ExitCode(status)
             }
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            FileHandle.standardError.write(Data("book: cannot export '\(book)': \(error.localizedDescription)\n".utf8))
+            printError("book: cannot export '\(book)': \(error.localizedDescription)")
             throw ExitCode.failure
         }
     }
@@ -123,7 +123,7 @@ struct CheckCommands: ParsableCommand {
         var commands: [ProseCommand] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
-                FileHandle.standardError.write(Data("\(file): error: cannot read the file\n".utf8))
+                printError("\(file): error: cannot read the file")
                 throw ExitCode.failure
             }
             commands += CommandCheck.commands(inMarkdown: String(decoding: data, as: UTF8.self), path: file)
@@ -132,7 +132,7 @@ struct CheckCommands: ParsableCommand {
         defer { if scratch == nil { try? FileManager.default.removeItem(atPath: folder) } }
         let problems = CommandCheck.run(commands, binaries: binaries, scratch: folder, jobs: jobs) { print($0) }
         for problem in problems {
-            FileHandle.standardError.write(Data((problem.description + "\n").utf8))
+            printError(problem.description)
         }
         print(problems.isEmpty
               ? "book: all \(commands.count) commands of \(files.count) files ran"
@@ -156,7 +156,7 @@ struct CheckHTML: ParsableCommand {
 
     func run() throws {
         guard let chromium = HTMLExport.executablePath(named: "chromium") ?? HTMLExport.executablePath(named: "chromium-browser") else {
-            FileHandle.standardError.write(Data("book: chromium is not installed (apt-get install chromium)\n".utf8))
+            printError("book: chromium is not installed (apt-get install chromium)")
             throw ExitCode.failure
         }
         do {
@@ -166,17 +166,22 @@ struct CheckHTML: ParsableCommand {
             }
             let problems = HTMLCheck.problems(inDOM: try HTMLCheck.renderedDOM(htmlFile: html, chromium: chromium), expectedDisplayFormulas: formulas)
             for problem in problems {
-                FileHandle.standardError.write(Data("\(html): error: \(problem)\n".utf8))
+                printError("\(html): error: \(problem)")
             }
             guard problems.isEmpty else { throw ExitCode.failure }
             print("book: \(html) checked in Chromium: \(formulas) display formulas rendered as MathML, no raw TeX, no links to .md files")
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            FileHandle.standardError.write(Data("book: cannot check '\(html)': \(error)\n".utf8))
+            printError("book: cannot check '\(html)': \(error)")
             throw ExitCode.failure
         }
     }
+}
+
+/// Writes `line` and a newline to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
 BookCommand.main()

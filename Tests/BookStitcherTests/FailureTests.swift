@@ -116,5 +116,13 @@ import Testing
         #expect(fixture.failures().contains { $0.contains("refusing to replace") })
         #expect(try fixture.read("book/notes.txt") == "mine")
     }
+
+    @Test func anOutputThatCannotBeWrittenIsOneLineWithTheSystemsReason() throws {
+        let fixture = try BookFixture.oneChapter(prose: "# T\n")
+        try fixture.write("blocker", "a file, not a folder")
+        #expect(fixture.failures(output: "blocker/book") == ["blocker/book: error: cannot write the book: Not a directory"])
+        #expect(try fixture.read("blocker") == "a file, not a folder")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.root.path).filter { $0.hasPrefix(".") }.isEmpty)
+    }
 }
 

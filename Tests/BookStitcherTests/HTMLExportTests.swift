@@ -95,5 +95,10 @@ struct HTMLExportTests {
         #expect(html.contains("href=\"#page-readme\""))
         #expect(!html.contains("$`") && !html.contains("href=\"README.md\""))
         #expect(try FileManager.default.contentsOfDirectory(atPath: book.path).sorted() == ["01-one.md", "README.md", "book.html"])
+        // A page that cannot be written is one line naming it and the system's reason.
+        let unwritable = book.appendingPathComponent("no/such/book.html").path
+        let error = try #require(throws: (any Error).self) { try HTMLExport.export(bookDirectory: book.path, outputFile: unwritable) }
+        #expect(error.localizedDescription == "cannot write HTML page \(unwritable): No such file or directory")
+        try? FileManager.default.removeItem(at: book)
     }
 }

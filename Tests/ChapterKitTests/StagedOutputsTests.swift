@@ -97,6 +97,33 @@ struct StagedOutputsTests {
         outputs.abandon()
     }
 
+    @Test func aFailedMoveNamesWhatAndWhereWithTheSystemsReason() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let missing = directory.appendingPathComponent("figures")
+        let error = try #require(throws: ChapterError.self) {
+            try StagedOutputs.rename(missing, directory.appendingPathComponent("gone/figures"))
+        }
+        #expect(error.description == "cannot move figures into \(directory.path)/gone: No such file or directory")
+    }
+
+    @Test func anOutputDirectoryWhereNoFileCanBeCreatedIsReported() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Folders can still be made, but no file can be opened: the probe write fails. Exit status 2:
+        // no error; 3: the wrong message.
+        await #expect(processExitsWith: .success) { [path = directory.path as String] in
+            var limit = rlimit(rlim_cur: 0, rlim_max: 0)
+            guard setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { exit(1) }
+            do {
+                _ = try StagedOutputs(path: path)
+                exit(2)
+            } catch let error as ChapterError {
+                exit(error.description == "cannot write into output directory \(path): Too many open files" ? 0 : 3)
+            } catch { exit(3) }
+        }
+    }
+
     @Test func aNonFiniteMetricIsLeftOutOfMetricsJSON() throws {
         let directory = temporaryDirectory()
         let status = executeChapter("test", options: TestOptions.self, arguments: ["--output", directory.path]) { _, run in

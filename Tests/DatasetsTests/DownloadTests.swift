@@ -106,6 +106,12 @@ final class LocalHTTPServer {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: destination)
         #expect(leftovers == ["good.gz"])
 
+        // A folder that cannot be written is one line naming the file and the system's reason.
+        let missing = destination + "/no/such/folder"
+        #expect(throws: DatasetError(path: missing + "/good.gz", problem: "cannot write downloaded file (No such file or directory)")) {
+            try Downloader.download(DownloadFile(name: "good.gz", md5: goodMD5), from: base, to: missing)
+        }
+
         // A whole source lands in <data>/<kind>/, one report line per file, skipping verified files.
         let source = DownloadSource(kind: .mnist, baseURL: base, files: [DownloadFile(name: "good.gz", md5: goodMD5)])
         var lines: [String] = []

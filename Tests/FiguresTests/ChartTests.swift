@@ -22,6 +22,9 @@ import Testing
         #expect(throws: FigureError("ScatterPlot: classes has 1 values but x has 2")) {
             try ScatterPlot(x: [1.0, 2], y: [1.0, 2], classes: [0]).render(width: 400, height: 300)
         }
+        #expect(throws: FigureError("ScatterPlot: class indices must be non-negative, found -1")) {
+            try ScatterPlot(x: [1.0, 2], y: [1.0, 2], classes: [0, -1]).render(width: 400, height: 300)
+        }
         #expect(throws: FigureError("ScatterPlot: no points (x is empty)")) {
             try ScatterPlot(x: [Double](), y: []).render(width: 400, height: 300)
         }
@@ -88,6 +91,14 @@ import Testing
         _ = try checkChart(chart, legendOutside: true)
         #expect(throws: FigureError("VectorField: dy has 1 values but x has 2")) {
             try VectorField(x: [0.0, 1], y: [0.0, 1], dx: [1.0, 1], dy: [1.0]).render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("VectorField: pointClasses has 1 values but pointX has 2")) {
+            try VectorField(x: [0.0], y: [0.0], dx: [1.0], dy: [1.0], pointX: [0.0, 1], pointY: [0.0, 1], pointClasses: [0])
+                .render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("VectorField: class indices must be non-negative, found -2")) {
+            try VectorField(x: [0.0], y: [0.0], dx: [1.0], dy: [1.0], pointX: [0.0], pointY: [0.0], pointClasses: [-2])
+                .render(width: 400, height: 300)
         }
     }
 

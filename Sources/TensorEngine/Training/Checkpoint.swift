@@ -1,5 +1,6 @@
-import KernelCore
+import FileOutput
 import Foundation
+import KernelCore
 
 /// A set of named tensors in the safetensors format, readable by `safetensors.torch.load_file`.
 ///
@@ -62,9 +63,9 @@ public struct Checkpoint {
     /// leaves a half-written checkpoint under `url`.
     public func write(to url: URL) throws {
         do {
-            try encoded().write(to: url, options: .atomic)
-        } catch {
-            throw CheckpointError("cannot write checkpoint \(url.path): \(describeFileError(error))")
+            try writeAtomically(encoded(), to: url, kind: "checkpoint")
+        } catch let error as FileOutputError {
+            throw CheckpointError(error.description)
         }
     }
 
@@ -245,19 +246,4 @@ private func jsonString(_ value: String) -> String {
         }
     }
     return result + "\""
-}
-
-/// The operating system's reason for a failed file operation, without Foundation's wrapping.
-public func describeFileError(_ error: Error) -> String {
-    let nsError = error as NSError
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(underlying.code)))
-    }
-    if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-    switch nsError.code {
-    case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "No such file or directory"
-    case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "Permission denied"
-    case NSFileWriteOutOfSpaceError: return "No space left on device"
-    default: return nsError.localizedDescription
-    }
 }
