@@ -1,7 +1,6 @@
-// Chapter "adversarial": the adversarial autoencoder (Makhzani et al., "Adversarial Autoencoders",
-// 2015, §2): the encoder is also the generator of a GAN on the code space. A plain autoencoder of
-// the same shape is trained beside it, its discriminator only watching. The codes are compared with
-// the prior by MMD² (Gretton et al. 2012) and a fresh probe (Lopez-Paz & Oquab 2017).
+// Chapter "adversarial": the adversarial autoencoder (Makhzani et al. 2015, §2), whose encoder is
+// also the generator of a GAN on the code space, beside a plain autoencoder whose discriminator
+// only watches. Codes are compared with the prior by MMD² (Gretton et al. 2012) and a probe.
 import ArgumentParser
 import ChapterKit
 import Exercises
@@ -23,23 +22,18 @@ struct Options: ChapterOptions {
     var prior: PriorKind = .gaussian
     @Option(help: "Code size (≥ 2); the figures show the first 2 dimensions.") var codeSize = 2
     @Option(help: "Adam rate, reconstruction phase.") var reconstructionLearningRate = 3e-4
-    @Option(help: "Adam rate, discriminator phase.") var discriminatorLearningRate = 1e-3
-    @Option(help: "Adam rate, generator phase.") var generatorLearningRate = 2e-3
+    @Option(help: "Adam rate, discriminator phase.") var discriminatorLearningRate = 2e-3
+    @Option(help: "Adam rate, generator phase.") var generatorLearningRate = 5e-4
     @Option(help: "Discriminator updates per mini-batch (≥ 1).") var discriminatorSteps = 3
-    @Option(help: "Hidden units in each of the discriminator's two layers.")
-    var discriminatorWidth = 128
-    @Option(help: "One-sided label smoothing: prior samples get label 1 − s (0 ≤ s < 0.5).")
-    var labelSmoothing = 0.0
+    @Option(help: "Hidden units in each discriminator layer.") var discriminatorWidth = 128
+    @Option(help: "Label smoothing s: prior samples get label 1 − s.") var labelSmoothing = 0.0
     @Option(help: "β₁ of the discriminator's and the generator's Adam.") var adversarialBeta1 = 0.5
-    @Option(help: "Weight γ of the R1 gradient penalty (γ/2) E‖∇D(z)‖² on prior samples.")
-    var gradientPenalty = 1.0
+    @Option(help: "Weight γ of the R1 penalty (γ/2) E‖∇D(z′)‖².") var gradientPenalty = 1.0
 
     func check() throws {
-        try require(codeSize >= 2, "--code-size must be at least 2, got \(codeSize)")
-        for (flag, count) in [("--discriminator-steps", discriminatorSteps),
-                              ("--discriminator-width", discriminatorWidth)] {
-            try require(count >= 1, "\(flag) must be at least 1, got \(count)")
-        }
+        try requireInRange(codeSize, 2...784, flag: "--code-size")
+        try requireInRange(discriminatorSteps, 1...100, flag: "--discriminator-steps")
+        try requireInRange(discriminatorWidth, 1...4096, flag: "--discriminator-width")
         for (flag, rate) in [("--reconstruction-learning-rate", reconstructionLearningRate),
                              ("--discriminator-learning-rate", discriminatorLearningRate),
                              ("--generator-learning-rate", generatorLearningRate)] {
@@ -76,9 +70,8 @@ struct Prior {
                 let component = min(Int(generator.nextUniform() * Double(componentCount)),
                                     componentCount - 1)
                 let angle = 2 * Double.pi * Double(component) / Double(componentCount)
-                let centre = [radius * cos(angle), radius * sin(angle)]
                 for dimension in 0..<codeSize {
-                    let mean = dimension < 2 ? centre[dimension] : 0
+                    let mean = dimension > 1 ? 0 : radius * [cos(angle), sin(angle)][dimension]
                     values.append(Float(mean + componentStandardDeviation * generator.nextNormal()))
                 }
             }
@@ -95,16 +88,14 @@ struct Prior {
 /// Encoder 784 → 256 → 256 → code (linear) and decoder code → 256 → 256 → 784 logits (the engine's
 /// mirrored `Autoencoder`), and a discriminator code → width → width → 1 logit ("this code came
 /// from the prior"). ReLU everywhere inside.
-final class AdversarialAutoencoder {
+final class AutoencoderWithDiscriminator {
     let autoencoder: Autoencoder
     let discriminator: Sequential<Float>
-
     init(inputSize: Int, options: Options, generator: SeededGenerator) {
         let (code, width) = (options.codeSize, options.discriminatorWidth)
         autoencoder = Autoencoder(sizes: [inputSize, 256, 256, code], generator: generator)
         discriminator = .perceptron(sizes: [code, width, width, 1], generator: generator)
     }
-
     var encoder: Sequential<Float> { autoencoder.encoder }
     var decoder: Sequential<Float> { autoencoder.decoder }
     func callAsFunction(_ input: Tensor<Float>) -> AutoencoderOutput { autoencoder(input) }
@@ -114,16 +105,14 @@ final class AdversarialAutoencoder {
 }
 // ANCHOR_END: model
 
-/// What training needs besides the model: the data, the prior, and fixed test images and prior
-/// samples on which the discriminator's output spread is measured after every epoch.
+/// The data, the prior, and the fixed test images and prior samples that the spread is measured on.
 struct Setting {
     let options: Options, run: ChapterRun, prior: Prior, train: Examples, test: Examples
     let monitor: Examples, monitorPrior: Tensor<Float>
 }
 
-/// The standard deviation of the discriminator's logits over the monitor codes and prior samples:
-/// near 0, it says the same thing everywhere and gives the encoder no direction.
-func logitSpread(_ model: AdversarialAutoencoder, in setting: Setting) -> Double {
+/// The standard deviation of the discriminator's logits over the monitor codes and prior samples.
+func logitSpread(_ model: AutoencoderWithDiscriminator, in setting: Setting) -> Double {
     withoutGradients {
         let logits = concatenateColumns([model.discriminator(model.encoder(setting.monitor.matrix)),
                                          model.discriminator(setting.monitorPrior)])
@@ -135,10 +124,10 @@ func logitSpread(_ model: AdversarialAutoencoder, in setting: Setting) -> Double
 /// Trains one model. Every loss is a mean over its batch. `adversarial: false` skips phase 3, so
 /// the discriminator only watches a plain autoencoder.
 func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
-    -> (model: AdversarialAutoencoder, history: TrainingHistory) {
+    -> (model: AutoencoderWithDiscriminator, history: TrainingHistory) {
     let (options, run, prior) = (setting.options, setting.run, setting.prior)
-    let model = AdversarialAutoencoder(inputSize: setting.train.featureCount, options: options,
-                                       generator: run.generator)
+    let model = AutoencoderWithDiscriminator(inputSize: setting.train.featureCount,
+                                             options: options, generator: run.generator)
     let beta1 = Float(options.adversarialBeta1)
     var reconstructionOptimizer = Adam(parameters: model.autoencoder.parameters,
                                        learningRate: Float(options.reconstructionLearningRate))
@@ -196,30 +185,31 @@ func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
             values["generator"] = Double(loss.scalarValue)
         }
         return values
-    } afterEpoch: { _ in
-        ["test_loss": meanReconstructionLoss(setting.test) { model($0).logits },
-         "logit_spread": logitSpread(model, in: setting)]
-    }
+    } afterEpoch: { _ in ["logit_spread": logitSpread(model, in: setting)] }
     return (model, history)
 }
 // ANCHOR_END: training
 
 // ANCHOR: evaluation
-/// How far one model's codes are from the prior: MMD² of the monitor codes against the monitor
-/// prior samples (bandwidth σ), and the held-out accuracy of a fresh probe of the discriminator's
-/// shape, trained on all training codes against as many prior samples.
-func evaluate(_ key: String, _ model: AdversarialAutoencoder, bandwidth: Double,
-              in setting: Setting) throws -> (codes: Tensor<Float>, mmd: Double, probe: Double) {
+/// How far one model's codes are from the prior, recorded under `key`: MMD² of the monitor codes
+/// against the monitor prior samples (bandwidth σ), and the held-out accuracy of a fresh probe of
+/// the discriminator's shape, trained on all training codes against as many prior samples. Also
+/// records the test loss and the codes' RMS; returns the monitor codes for the figure.
+func evaluate(_ key: String, _ model: AutoencoderWithDiscriminator, bandwidth: Double,
+              in setting: Setting) throws -> Tensor<Float> {
     let (run, prior, width) = (setting.run, setting.prior, setting.options.discriminatorWidth)
     let codes = mapOverBatches(setting.monitor) { model.encoder($0) }
     let trainCodes = mapOverBatches(setting.train) { model.encoder($0) }
     let testCodes = mapOverBatches(setting.test) { model.encoder($0) }
-    let probe = try run.twoSampleProbeAccuracy(
+    run.record("probe_accuracy_\(key)", try run.twoSampleProbeAccuracy(
         key, real: prior.sample(trainCodes.rowCount, generator: run.generator), fake: trainCodes,
         heldOutReal: prior.sample(testCodes.rowCount, generator: run.generator),
-        heldOutFake: testCodes, hiddenSizes: [width, width], epochs: run.scaled(full: 3, quick: 1))
-    let mmd = squaredMaximumMeanDiscrepancy(codes, setting.monitorPrior, bandwidth: bandwidth)
-    return (codes, mmd, probe)
+        heldOutFake: testCodes, hiddenSizes: [width, width], epochs: run.scaled(full: 3, quick: 1)))
+    run.record("mmd_\(key)",
+               squaredMaximumMeanDiscrepancy(codes, setting.monitorPrior, bandwidth: bandwidth))
+    run.record("test_loss_\(key)", meanReconstructionLoss(setting.test) { model($0).logits })
+    run.record("code_rms_\(key)", Double(square(codes).mean().scalarValue).squareRoot())
+    return codes
 }
 // ANCHOR_END: evaluation
 
@@ -241,7 +231,7 @@ func drawCodes(_ panels: [(label: String, codes: Tensor<Float>)], setting: Setti
 // ANCHOR: generation
 /// The decoder over a 15 × 15 grid of codes spanning the prior's support in (z₁, z₂), any further
 /// code dimensions 0; the column and row labels give z₁ and z₂.
-func drawGeneration(_ model: AdversarialAutoencoder, setting: Setting) throws {
+func drawGeneration(_ model: AutoencoderWithDiscriminator, setting: Setting) throws {
     let (prior, steps) = (setting.prior, 15)
     let axis = (0..<steps).map { -prior.extent + 2 * prior.extent * Double($0) / Double(steps - 1) }
     var grid = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 2, padding: 1)
@@ -270,12 +260,8 @@ func drawTraining(_ plain: TrainingHistory, _ adversarial: TrainingHistory,
         return LineSeries(name: label, x: means.centres.map { $0 / stepsPerEpoch }, y: means.means,
                           color: Palette.color(at: color), dashed: dashed)
     }
-    func perEpoch(_ history: TrainingHistory, _ label: String, color: Int,
-                  dashed: Bool = false) -> LineSeries {
-        let values = history.series("logit_spread")
-        return LineSeries(name: label, x: values.indices.map { Double($0 + 1) }, y: values,
-                          color: Palette.color(at: color), dashed: dashed)
-    }
+    let spreads = [plain, adversarial].map { $0.series("logit_spread") }
+    let epochs = spreads[0].indices.map { Double($0 + 1) }
     try SmallMultiples(title: "Training", xLabel: "epoch", panels: [
         LinePlot(title: "reconstruction BCE per pixel", yLabel: "BCE", series: [
             smoothed(plain, "reconstruction", "plain autoencoder", color: 0, dashed: true),
@@ -285,8 +271,10 @@ func drawTraining(_ plain: TrainingHistory, _ adversarial: TrainingHistory,
             smoothed(adversarial, "generator", "generator", color: 3)],
                  referenceLines: [.horizontal(log(2), label: "ln 2")]),
         LinePlot(title: "spread of the discriminator's logits", yLabel: "standard deviation",
-                 series: [perEpoch(plain, "plain autoencoder", color: 0, dashed: true),
-                          perEpoch(adversarial, "adversarial autoencoder", color: 1)],
+                 series: [LineSeries(name: "plain autoencoder", x: epochs, y: spreads[0],
+                                     color: Palette.color(at: 0), dashed: true),
+                          LineSeries(name: "adversarial autoencoder", x: epochs, y: spreads[1],
+                                     color: Palette.color(at: 1))],
                  logarithmicY: true),
     ], sharesAxes: false).write(to: setting.run.figure("training"), width: 1400, height: 440)
 }
@@ -305,33 +293,24 @@ runChapter("adversarial", options: Options.self) { options, run in
     let adversarial = try trainModel("adversarial", adversarial: true, in: setting)
     let width = options.discriminatorWidth, code = options.codeSize
     try run.saveCheckpoint(adversarial.model.namedParameters, name: "adversarial_autoencoder",
-                           architecture: "encoder MLP 784-256-256-\(code) | decoder \(code)-256-"
-                               + "256-784 logits | discriminator \(code)-\(width)-\(width)-1; "
-                               + "ReLU; prior \(options.prior.rawValue)")
+        architecture: "encoder MLP 784-256-256-\(code) | decoder \(code)-256-256-784 logits | "
+            + "discriminator \(code)-\(width)-\(width)-1; ReLU; prior \(options.prior.rawValue)")
 
     // One bandwidth for both models: the median distance between prior samples. Two independent
     // prior samples give the floor a perfect encoder could reach.
     let bandwidth = medianHeuristicBandwidth(setting.monitorPrior)
     run.record("mmd_bandwidth", bandwidth)
     let secondPrior = prior.sample(monitorCount, generator: run.generator)
-    run.record("mmd_prior_vs_prior",
-               squaredMaximumMeanDiscrepancy(secondPrior, setting.monitorPrior,
-                                             bandwidth: bandwidth))
+    run.record("mmd_prior_vs_prior", squaredMaximumMeanDiscrepancy(
+        secondPrior, setting.monitorPrior, bandwidth: bandwidth))
     let models = [("plain", "plain autoencoder", plain),
                   ("adversarial", "adversarial autoencoder", adversarial)]
     var panels: [(label: String, codes: Tensor<Float>)] = []
     for (key, label, trained) in models {
-        let result = try evaluate(key, trained.model, bandwidth: bandwidth, in: setting)
-        panels.append((label, result.codes))
-        let spreads = trained.history.series("logit_spread")
-        run.record("mmd_\(key)", result.mmd)
-        run.record("probe_accuracy_\(key)", result.probe)
-        run.record("test_loss_\(key)", meanReconstructionLoss(test) { trained.model($0).logits })
-        run.record("code_rms_\(key)", Double(square(result.codes).mean().scalarValue).squareRoot())
+        panels.append((label, try evaluate(key, trained.model, bandwidth: bandwidth, in: setting)))
         run.record("discriminator_accuracy_\(key)",
                    trained.history.series("discriminator_accuracy").last ?? .nan)
-        run.record("logit_spread_\(key)", spreads.last ?? .nan)
-        run.record("logit_spread_min_\(key)", spreads.min() ?? .nan)
+        run.record("logit_spread_\(key)", trained.history.series("logit_spread").last ?? .nan)
     }
     for (name, value) in ["code_size": Double(code), "discriminator_width": Double(width),
         "reconstruction_learning_rate": options.reconstructionLearningRate,
