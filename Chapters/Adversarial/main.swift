@@ -241,8 +241,8 @@ func drawGeneration(_ model: AutoencoderWithDiscriminator, setting: Setting) thr
         let codes = axis.map { z1 in
             (0..<prior.codeSize).map { $0 == 0 ? Float(z1) : $0 == 1 ? Float(z2) : 0 }
         }
-        let images = withoutGradients { sigmoid(model.decoder(Tensor(codes))).rowArrays }
-        grid.addRow(label: String(format: "z₂ = %+.1f", z2), images: images)
+        grid.addRow(label: String(format: "z₂ = %+.1f", z2),
+                    images: images(fromLogits: model.decoder(Tensor(codes))))
     }
     try grid.write(to: setting.run.figure("generation"))
 }
@@ -286,7 +286,7 @@ runChapter("adversarial", options: Options.self) { options, run in
     let monitorCount = min(1000, test.count)
     let setting = Setting(
         options: options, run: run, prior: prior, train: train, test: test,
-        monitor: test.selecting(Array(run.generator.permutation(test.count).prefix(monitorCount))),
+        monitor: test.selecting(Array(run.generator.shuffledIndices(test.count).prefix(monitorCount))),
         monitorPrior: prior.sample(monitorCount, generator: run.generator))
 
     let plain = try trainModel("plain", adversarial: false, in: setting)
@@ -328,8 +328,7 @@ runChapter("adversarial", options: Options.self) { options, run in
     let samples = prior.sample(12, generator: run.generator)
     var sampleGrid = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 2, padding: 2)
     for (_, label, trained) in models {
-        let images = withoutGradients { sigmoid(trained.model.decoder(samples)).rowArrays }
-        sampleGrid.addRow(label: label, images: images)
+        sampleGrid.addRow(label: label, images: images(fromLogits: trained.model.decoder(samples)))
     }
     try sampleGrid.write(to: run.figure("prior_samples"))
     try drawTraining(plain.history, adversarial.history, setting: setting)
