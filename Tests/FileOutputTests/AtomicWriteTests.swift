@@ -17,11 +17,17 @@ func names(in directory: URL) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
 }
 
-@Suite struct AtomicWriteTests {
+/// Each test gets a fresh empty directory (Swift Testing makes one suite instance per test),
+/// removed when the test ends.
+@Suite final class AtomicFileTests {
+    let directory: URL
+
+    init() throws { directory = try temporaryDirectory() }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
     @Test("a write puts exactly the bytes at the path (none too), readable by others, and replaces an older file")
     func writesAndReplaces() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("out.bin")
         try writeAtomically(Data(), to: url)
         #expect(try Data(contentsOf: url).isEmpty)
@@ -36,8 +42,6 @@ func names(in directory: URL) throws -> [String] {
 
     @Test("a missing directory is one line naming the kind, the path and the system's reason")
     func missingDirectory() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("no/such/figure.png")
         #expect(throws: FileOutputError(path: url.path, reason: "No such file or directory",
                                         description: "cannot write figure \(url.path): No such file or directory")) {
@@ -48,8 +52,6 @@ func names(in directory: URL) throws -> [String] {
 
     @Test("a directory that is a file is refused with the system's reason")
     func parentIsAFile() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let blocker = directory.appendingPathComponent("blocker")
         try writeAtomically(Data("keep".utf8), to: blocker)
         let url = blocker.appendingPathComponent("out.txt")
@@ -64,11 +66,7 @@ func names(in directory: URL) throws -> [String] {
     func unwritableDirectory() throws {
         // Root ignores permission bits, so there this case is covered by the file-size limit below.
         guard getuid() != 0 else { return }
-        let directory = try temporaryDirectory()
-        defer {
-            chmod(directory.path, 0o755)
-            try? FileManager.default.removeItem(at: directory)
-        }
+        defer { chmod(directory.path, 0o755) }
         let url = directory.appendingPathComponent("metrics.json")
         try writeAtomically(Data("previous".utf8), to: url)
         chmod(directory.path, 0o555)
@@ -82,8 +80,6 @@ func names(in directory: URL) throws -> [String] {
 
     @Test("a write that fails half-way (file size limit) keeps the existing file and leaves no temporary file")
     func failureHalfWayKeepsThePreviousFile() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         // The limit is per process, so the failing write runs in a child process. Exit status 2: no
         // error thrown; 3: the wrong message; 4: the old file changed; 5: a temporary file left behind.
         await #expect(processExitsWith: .success) { [path = directory.path as String] in
@@ -104,13 +100,9 @@ func names(in directory: URL) throws -> [String] {
             exit(0)
         }
     }
-}
 
-@Suite struct MoveTests {
     @Test("a move renames a folder into place; a failed one names both places and the reason")
     func movesAndReportsFailure() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let staged = directory.appendingPathComponent("staged", isDirectory: true)
         try FileManager.default.createDirectory(at: staged, withIntermediateDirectories: true)
         try writeAtomically(Data("a".utf8), to: staged.appendingPathComponent("a.png"))
@@ -125,13 +117,9 @@ func names(in directory: URL) throws -> [String] {
             try moveAtomically(missing, to: target)
         }
     }
-}
 
-@Suite struct DescribeFileErrorTests {
     @Test("Foundation's file errors become the system's reason")
     func foundationErrors() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let missing = directory.appendingPathComponent("missing.json")
         let readError = try #require(throws: (any Error).self) { try Data(contentsOf: missing) }
         #expect(describeFileError(readError) == "No such file or directory")
