@@ -79,8 +79,8 @@ public struct ReferenceLine: Sendable {
     }
 }
 
-/// A named list of values with an optional colour: one group of a `Histogram` (values to bin) or
-/// one set of bars of a `BarChart` (one value per category). Non-finite values are skipped.
+/// A named list of values with an optional colour: one group of a `Histogram` (values to bin).
+/// Non-finite values are skipped.
 public struct ValueSeries: Sendable {
     /// Legend name.
     public var name: String
@@ -99,6 +99,3 @@ public struct ValueSeries: Sendable {
 
 /// One group of values in a `Histogram`.
 public typealias HistogramSeries = ValueSeries
-
-/// One named set of bars in a `BarChart` (one value per category).
-public typealias BarSeries = ValueSeries

@@ -1,7 +1,7 @@
 import Foundation
 
 // The layout of a chart: margins that fit the labels, panels side by side, spines, ticks, grid and
-// reference lines. The legend and colour bar are in LegendAndColorBar.swift.
+// reference lines. The legend is in Legend.swift.
 
 /// Text sizes and spacing, in points.
 enum Style {
@@ -41,9 +41,6 @@ struct Figure {
     var sharesYAxis = false
     var legend: [LegendEntry] = []
     var legendPlacement: LegendPlacement = .outsideRight
-    var colorBar: ColorBar?
-    /// Width / height of the plotting area, if it must be fixed (square heat-map cells).
-    var aspectRatio: Double?
 
     func render(width: Int, height: Int, scale: Int) throws -> RasterImage {
         let canvas = try Canvas(width: width, height: height, scale: scale)
@@ -66,12 +63,11 @@ struct Figure {
         let left = Style.margin + (yLabel.isEmpty ? 0 : Style.axisLabelSize * 1.2 + 6) + yAxisSpace[0]
         var right = Style.margin
         if showsLegendOutside { right += legendSize(canvas).width + 12 }
-        if let colorBar { right += colorBarWidth(colorBar, canvas) + 14 }
         let lastTickOverhang = (panels.last?.x.ticks.last).map { canvas.textWidth($0.label, size: Style.tickLabelSize) / 2 } ?? 0
         right = max(right, Style.margin + lastTickOverhang, 16)
 
         let gaps: [Double] = panels.indices.dropFirst().map { sharesYAxis ? 18 : yAxisSpace[$0] + 18 }
-        var panelWidth = max((canvas.width - left - right - gaps.reduce(0, +)) / Double(panels.count), 10)
+        let panelWidth = max((canvas.width - left - right - gaps.reduce(0, +)) / Double(panels.count), 10)
 
         // Rotate x tick labels that would collide; the bottom margin grows to fit them.
         var xAxes = panels.map(\.x)
@@ -87,23 +83,8 @@ struct Figure {
         }
         let bottom = Style.margin + Style.tickLength + 4 + xTickHeight
             + (xLabel.isEmpty ? 0 : Style.axisLabelSize * 1.2 + 4)
-        var plotHeight = max(canvas.height - top - bottom, 10)
-
-        // A fixed aspect ratio shrinks one dimension and centres the result.
+        let plotHeight = max(canvas.height - top - bottom, 10)
         var x = left
-        var verticalShift = 0.0
-        if let aspectRatio, panels.count == 1 {
-            if panelWidth / plotHeight > aspectRatio {
-                let fitted = plotHeight * aspectRatio
-                x += (panelWidth - fitted) / 2
-                panelWidth = fitted
-            } else {
-                let fitted = panelWidth / aspectRatio
-                verticalShift = (plotHeight - fitted) / 2
-                top += verticalShift
-                plotHeight = fitted
-            }
-        }
         var frames: [PlotFrame] = []
         for index in panels.indices {
             if index > 0 { x += gaps[index - 1] }
@@ -117,12 +98,11 @@ struct Figure {
 
         let plotsLeft = frames[0].left, plotsRight = frames[frames.count - 1].right
         let centreX = (plotsLeft + plotsRight) / 2
-        canvas.text(title, x: centreX, y: Style.margin + verticalShift, size: Style.titleSize, horizontal: .center, vertical: .top)
+        canvas.text(title, x: centreX, y: Style.margin, size: Style.titleSize, horizontal: .center, vertical: .top)
         canvas.text(xLabel, x: centreX, y: top + plotHeight + Style.tickLength + 8 + xTickHeight, size: Style.axisLabelSize,
                     horizontal: .center, vertical: .top)
         canvas.text(yLabel, x: frames[0].left - yAxisSpace[0] - Style.axisLabelSize * 1.2 - 6, y: top + plotHeight / 2, size: Style.axisLabelSize,
                     horizontal: .center, vertical: .top, rotation: -Double.pi / 2)
-        if let colorBar { drawColorBar(colorBar, beside: frames[frames.count - 1], on: canvas) }
         if !legend.isEmpty && legendPlacement != .hidden {
             drawLegend(beside: frames[frames.count - 1], panel: panels[panels.count - 1], on: canvas)
         }

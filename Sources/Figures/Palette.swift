@@ -21,15 +21,6 @@ public struct Color: Equatable, Hashable, Sendable {
                   blue: Double(hex & 0xFF) / 255)
     }
 
-    /// Relative luminance (Rec. 709 weights on the encoded values), used to pick readable text colours.
-    var luminance: Double { 0.2126 * red + 0.7152 * green + 0.0722 * blue }
-
-    /// Linear interpolation between `self` (t = 0) and `other` (t = 1).
-    func mixed(with other: Color, _ t: Double) -> Color {
-        Color(red: red + (other.red - red) * t,
-              green: green + (other.green - green) * t,
-              blue: blue + (other.blue - blue) * t)
-    }
 }
 
 /// Colours used by the charts.
@@ -66,42 +57,4 @@ public enum Palette {
     static let reference = Color(hex: 0x555555)
     static let legendBorder = Color(hex: 0xCCCCCC)
     static let white = Color(red: 1, green: 1, blue: 1)
-}
-
-/// A continuous colour map from [0, 1] to colours, used by heat maps and their colour bars.
-public enum ColorMap: Sendable {
-    /// Matplotlib's perceptually uniform, colour-blind-friendly *viridis* (dark purple → yellow).
-    case viridis
-    /// Black (0) to white (1).
-    case grayscale
-    /// White (0) to dark blue (1); suited to counts and non-negative matrices.
-    case blues
-    /// ColorBrewer *RdBu* reversed: blue (0) through white (0.5) to red (1), for signed values
-    /// centred on zero.
-    case diverging
-
-    private var stops: [Color] {
-        switch self {
-        case .viridis:
-            return [0x440154, 0x482475, 0x414487, 0x355F8D, 0x2A788E, 0x21918C,
-                    0x22A884, 0x44BF70, 0x7AD151, 0xBDDF26, 0xFDE725].map { Color(hex: $0) }
-        case .grayscale:
-            return [Color(hex: 0x000000), Color(hex: 0xFFFFFF)]
-        case .blues:
-            return [0xF7FBFF, 0xDEEBF7, 0xC6DBEF, 0x9ECAE1, 0x6BAED6, 0x4292C6,
-                    0x2171B5, 0x08519C, 0x08306B].map { Color(hex: $0) }
-        case .diverging:
-            return [0x2166AC, 0x4393C3, 0x92C5DE, 0xD1E5F0, 0xF7F7F7,
-                    0xFDDBC7, 0xF4A582, 0xD6604D, 0xB2182B].map { Color(hex: $0) }
-        }
-    }
-
-    /// The colour at `t`, clamped to [0, 1]; NaN maps to 0.
-    public func color(at t: Double) -> Color {
-        let stops = self.stops
-        let clamped = t.isNaN ? 0 : min(max(t, 0), 1)
-        let position = clamped * Double(stops.count - 1)
-        let index = min(Int(position), stops.count - 2)
-        return stops[index].mixed(with: stops[index + 1], position - Double(index))
-    }
 }

@@ -64,19 +64,6 @@ import Testing
         }
     }
 
-    @Test func barChartGroupsBarsByCategory() throws {
-        let chart = BarChart(title: "precision@10", xLabel: "corpus", yLabel: "precision",
-                             categories: ["A", "B", "C"],
-                             series: [BarSeries(name: "PCA", values: [0.4, 0.6, 0.3]),
-                                      BarSeries(name: "AE", values: [0.5, 0.7, 0.45]),
-                                      BarSeries(name: "hashing", values: [0.6, 0.75, 0.5])],
-                             showsValues: true, legendPlacement: .outsideRight)
-        _ = try checkChart(chart, legendOutside: true)
-        #expect(throws: FigureError("BarChart: series \"AE\" has 2 values but categories has 3")) {
-            try BarChart(categories: ["A", "B", "C"], series: [BarSeries(name: "AE", values: [0.5, 0.7])]).render(width: 400, height: 300)
-        }
-    }
-
     @Test func vectorFieldDrawsArrowsOverPoints() throws {
         var x: [Double] = [], y: [Double] = [], dx: [Double] = [], dy: [Double] = []
         for i in 0..<15 {
@@ -99,23 +86,6 @@ import Testing
         #expect(throws: FigureError("VectorField: class indices must be non-negative, found -2")) {
             try VectorField(x: [0.0], y: [0.0], dx: [1.0], dy: [1.0], pointX: [0.0], pointY: [0.0], pointClasses: [-2])
                 .render(width: 400, height: 300)
-        }
-    }
-
-    @Test func heatMapMatrixAndGridWithColourBar() throws {
-        let matrix: [[Double]] = (0..<10).map { row in (0..<10).map { column in row == column ? 90 : Double((row + column) % 7) } }
-        let chart = HeatMap(title: "Confusion", xLabel: "predicted", yLabel: "true",
-                            values: matrix, rowLabels: Self.names, columnLabels: Self.names, colorMap: .blues, colorBarLabel: "count")
-        let image = try checkChart(chart, yTextRegion: 0.0...0.3)
-        // Colour bar on the right: a dark-blue top and a light bottom.
-        #expect(image.darkPixels(x: 0.75...1.0, y: 0.05...0.2) > 300)
-        let grid: [[Float]] = (0..<20).map { row in (0..<20).map { column in Float(row * column) / 400 - 0.3 } }
-        var field = HeatMap(title: "Grid", xLabel: "z₁", yLabel: "z₂", values: grid, colorMap: .diverging,
-                            xExtent: -2...2, yExtent: -2...2)
-        field.values[3][4] = .nan
-        _ = try checkChart(field, yTextRegion: 0.0...0.3)
-        #expect(throws: FigureError("HeatMap: row 1 has 1 values but row 0 has 2")) {
-            try HeatMap(values: [[1.0, 2], [3]]).render(width: 400, height: 300)
         }
     }
 

@@ -154,14 +154,6 @@ struct GalleryFigure {
             series: [HistogramSeries(name: "normal (test)", values: normal), HistogramSeries(name: "anomalous", values: anomalous)],
             binCount: 50, density: true, referenceLines: [.vertical(0.035, label: "threshold")])))
 
-        let p10a: [Double] = [0.42, 0.61, 0.38], p10b: [Double] = [0.55, 0.70, 0.47], p10c: [Double] = [0.63, 0.74, 0.52]
-        figures.append(GalleryFigure("bars.png", BarChart(
-            title: "Retrieval quality", xLabel: "corpus", yLabel: "precision@10",
-            categories: ["Fashion-MNIST", "WordNet", "20 Newsgroups"],
-            series: [BarSeries(name: "PCA", values: p10a), BarSeries(name: "autoencoder", values: p10b),
-                     BarSeries(name: "semantic hashing", values: p10c)],
-            showsValues: true)))
-
         var ax: [Double] = [], ay: [Double] = [], adx: [Double] = [], ady: [Double] = []
         for i in 0..<21 {
             for j in 0..<21 {
@@ -179,24 +171,6 @@ struct GalleryFigure {
         figures.append(GalleryFigure("vector-field.png", VectorField(
             title: "Denoising autoencoder: r(x) − x", xLabel: "x₁", yLabel: "x₂",
             x: ax, y: ay, dx: adx, dy: ady, pointX: ringX, pointY: ringY, classNames: ["training data"]), width: 700, height: 600))
-
-        var confusion: [[Double]] = []
-        for row in 0..<10 {
-            confusion.append((0..<10).map { column in row == column ? Double(700 + row * 25) : Double((row * 7 + column * 3) % 40) })
-        }
-        figures.append(GalleryFigure("heatmap-matrix.png", HeatMap(
-            title: "Confusion matrix (k-NN on codes)", xLabel: "predicted", yLabel: "true class",
-            values: confusion, rowLabels: Examples.classNames, columnLabels: Examples.classNames,
-            colorMap: .blues, colorBarLabel: "count")))
-        let density: [[Double]] = (0..<20).map { row in
-            (0..<20).map { column in
-                let x = -3 + 6 * (Double(column) + 0.5) / 20, y = -3 + 6 * (Double(row) + 0.5) / 20
-                return exp(-(x * x + y * y) / 2) - 0.5 * exp(-((x - 1.5) * (x - 1.5) + (y - 1) * (y - 1)))
-            }
-        }
-        figures.append(GalleryFigure("heatmap-grid.png", HeatMap(
-            title: "Discriminator output over the code plane", xLabel: "z₁", yLabel: "z₂",
-            values: density, colorMap: .diverging, colorBarLabel: "D(z) − 0.5", xExtent: -3...3, yExtent: -3...3)))
 
         let plain = Examples.codes(count: 3000, seed: 11, spread: 0.35)
         let adversarial = Examples.codes(count: 3000, seed: 12, spread: 0.9)

@@ -8,15 +8,7 @@ struct LegendEntry {
     var swatch: Swatch
 }
 
-/// A colour bar drawn to the right of the plotting area.
-struct ColorBar {
-    var colorMap: ColorMap
-    var lower: Double
-    var upper: Double
-    var label: String
-}
-
-// The legend and the colour bar, drawn beside (or inside) the last panel of a figure.
+// The legend, drawn beside (or inside) the last panel of a figure.
 extension Figure {
     private static let legendPadding = 6.0
     private static let legendRowHeight = 16.0
@@ -80,44 +72,5 @@ extension Figure {
             canvas.text(entry.name, x: swatchLeft + Figure.swatchWidth + 6, y: rowCentre, size: Style.legendSize,
                         horizontal: .left, vertical: .middle)
         }
-    }
-
-    // MARK: Colour bar
-
-    private static let colorBarThickness = 14.0
-
-    private func colorBarTicks(_ bar: ColorBar, length: Double) -> [Tick] {
-        Ticks.linear(lower: bar.lower, upper: bar.upper, maximumCount: max(2, Int(length / 45)))
-    }
-
-    func colorBarWidth(_ bar: ColorBar, _ canvas: Canvas) -> Double {
-        let labels = colorBarTicks(bar, length: canvas.height * 0.7)
-        let widest = labels.map { canvas.textWidth($0.label, size: Style.tickLabelSize) }.max() ?? 0
-        return Figure.colorBarThickness + Style.tickLength + 3 + widest + (bar.label.isEmpty ? 0 : Style.axisLabelSize * 1.2 + 6)
-    }
-
-    func drawColorBar(_ bar: ColorBar, beside frame: PlotFrame, on canvas: Canvas) {
-        let left = frame.right + 14, top = frame.top, height = frame.height
-        let steps = max(Int(height * Double(canvas.scale)), 2)
-        let stepHeight = height / Double(steps)
-        for step in 0..<steps {
-            let t = (Double(step) + 0.5) / Double(steps)
-            canvas.fillRectangle(x: left, y: top + height - Double(step + 1) * stepHeight, width: Figure.colorBarThickness,
-                                 height: stepHeight + 0.01, color: bar.colorMap.color(at: t))
-        }
-        canvas.strokeRectangle(x: left, y: top, width: Figure.colorBarThickness, height: height,
-                               lineWidth: Style.axisWidth / 2, color: Palette.axis)
-        let right = left + Figure.colorBarThickness
-        var widest = 0.0
-        if bar.upper > bar.lower {
-            for tick in colorBarTicks(bar, length: height) {
-                let y = canvas.snap(top + height - (tick.value - bar.lower) / (bar.upper - bar.lower) * height, lineWidth: Style.axisWidth)
-                canvas.line(from: (right, y), to: (right + Style.tickLength, y), width: Style.axisWidth, color: Palette.axis)
-                canvas.text(tick.label, x: right + Style.tickLength + 3, y: y, size: Style.tickLabelSize, horizontal: .left, vertical: .middle)
-                widest = max(widest, canvas.textWidth(tick.label, size: Style.tickLabelSize))
-            }
-        }
-        canvas.text(bar.label, x: right + Style.tickLength + 3 + widest + 6, y: top + height / 2, size: Style.axisLabelSize,
-                    horizontal: .center, vertical: .top, rotation: -Double.pi / 2)
     }
 }
