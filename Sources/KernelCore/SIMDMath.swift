@@ -152,13 +152,15 @@ public func vectorSinCos(_ x: FloatVector) -> (sin: FloatVector, cos: FloatVecto
     cosine = cosine * z - 1.388731625493765e-3
     cosine = cosine * z + 4.166664568298827e-2
     cosine = cosine * z * z - z * 0.5 + 1
-    // quadrant q = n mod 4: (sin, cos) = (s, c), (c, −s), (−s, −c), (−c, s) for q = 0, 1, 2, 3
-    let quadrant = unsafeBitCast(shifted, to: SIMD16<Int32>.self) & 3
-    let swap = (quadrant & 1) .== 1
-    var sinResult = sine.replacing(with: cosine, where: swap)
-    var cosResult = cosine.replacing(with: sine, where: swap)
-    sinResult.replace(with: -sinResult, where: (quadrant & 2) .== 2)
-    cosResult.replace(with: -cosResult, where: ((quadrant &+ 1) & 2) .== 2)
+    // quadrant q = n mod 4: (sin, cos) = (s, c), (c, −s), (−s, −c), (−c, s) for q = 0, 1, 2, 3,
+    // chosen with bit operations (integer lane comparisons compile to a lane-by-lane loop)
+    let quadrant = unsafeBitCast(shifted, to: SIMD16<UInt32>.self) & 3
+    let swap = 0 &- (quadrant & 1)  // all ones for odd q
+    let (sineBits, cosineBits) = (unsafeBitCast(sine, to: SIMD16<UInt32>.self),
+                                  unsafeBitCast(cosine, to: SIMD16<UInt32>.self))
+    let sinSign = (quadrant & 2) &<< 30, cosSign = ((quadrant &+ 1) & 2) &<< 30
+    var sinResult = unsafeBitCast(((cosineBits & swap) | (sineBits & ~swap)) ^ sinSign, to: FloatVector.self)
+    var cosResult = unsafeBitCast(((sineBits & swap) | (cosineBits & ~swap)) ^ cosSign, to: FloatVector.self)
     let infinite = vectorAbs(x) .== .infinity  // n is inf too: r is already NaN, the quadrant is not
     sinResult.replace(with: .nan, where: infinite)
     cosResult.replace(with: .nan, where: infinite)
