@@ -9,6 +9,8 @@
 //       Linear(3136→20); Linear(20→3136) ReLU ConvT(64→32, 3, s2, p1, op1) ReLU ConvT(32→1, 3, s2, p1, op1)
 //       to logits, sigmoid cross-entropy, Adam, batch 128
 // and models (a) and (d) against their GEMM-only bounds. One JSON line per model follows the table.
+// Then (`noise`, in the default `--models`) the cost of the training noise as a fraction of a step of
+// the model it serves, with the scalar sampling the engine used before as the "before" column.
 
 import Datasets
 import Foundation
@@ -19,7 +21,7 @@ let arguments = CommandLine.arguments
 let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
 let windows = arguments.firstIndex(of: "--windows").flatMap { Int(arguments[$0 + 1]) } ?? 5
 /// `--models a,c` runs only those models (for profiling one of them).
-let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c,d").split(separator: ",").map(String.init))
+let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c,d,noise").split(separator: ",").map(String.init))
 let elementwiseThreads = arguments.firstIndex(of: "--elementwise-threads").flatMap { Int(arguments[$0 + 1]) }
 setThreadCount(threads, elementwise: elementwiseThreads)
 
@@ -177,6 +179,139 @@ for (name, _) in results {
                  name, bound * 1000, flops / 1e9, squareRate, 100 * bound / stepTime))
 }
 
+// MARK: noise, dropout and the contractive penalty
+
+/// The scalar sampling the engine used before its vectorised fills, kept here as the "before" column:
+/// one `nextUniform()` per element, Box–Muller in Double per pair.
+enum ScalarSampling {
+    static func fillUniform(_ generator: SeededGenerator, _ buffer: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { buffer[i] = Float(generator.nextUniform()) }
+    }
+    static func fillNormal(_ generator: SeededGenerator, _ buffer: UnsafeMutablePointer<Float>, count: Int,
+                           standardDeviation: Double) {
+        var i = 0
+        while i < count {
+            let radius = (-2 * Foundation.log(1 - generator.nextUniform())).squareRoot()
+            let angle = 2 * Double.pi * generator.nextUniform()
+            buffer[i] = Float(standardDeviation * radius * Foundation.cos(angle))
+            if i + 1 < count { buffer[i + 1] = Float(standardDeviation * radius * Foundation.sin(angle)) }
+            i += 2
+        }
+    }
+    static func fillMask(_ generator: SeededGenerator, _ buffer: UnsafeMutablePointer<Float>, count: Int,
+                         probability: Double, value: Float, otherwise: Float) {
+        for i in 0..<count { buffer[i] = generator.nextUniform() < probability ? value : otherwise }
+    }
+    /// A tensor shaped like `like`, filled by `fill`.
+    static func tensor(like: Tensor<Float>, _ fill: (UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor<Float> {
+        let result = Tensor<Float>(zeros: like.shape)
+        fill(result.mutablePointer, result.count)
+        return result
+    }
+}
+
+/// Nanoseconds per element of `fill` on a 128×784 buffer (a denoising batch), median of the windows.
+func nanosecondsPerElement(_ fill: (UnsafeMutablePointer<Float>, Int) -> Void) -> Double {
+    let count = 128 * 784, repetitions = 200
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    defer { buffer.deallocate() }
+    return median((0..<windows).map { _ in
+        seconds { for _ in 0..<repetitions { fill(buffer, count) } } / Double(count * repetitions) * 1e9
+    })
+}
+
+/// The denoising chapter's model (Chapters/Denoising: 784-256-64 ReLU encoder, 64-256-784 decoder to
+/// logits, BCE, Adam, batch 128), without noise.
+func denoisingBenchmark() -> Benchmark {
+    let generator = SeededGenerator(seed: 5)
+    let encoder = Sequential<Float>.perceptron(sizes: [784, 256, 64], outputActivation: .relu, generator: generator)
+    let decoder = Sequential<Float>.perceptron(sizes: [64, 256, 784], generator: generator)
+    var optimizer = Adam(parameters: encoder.parameters + decoder.parameters)
+    return Benchmark(name: "denoising", batchSize: 128) { batch in
+        optimizer.zeroGradients()
+        sigmoidCrossEntropy(logits: decoder(encoder(batch)), labels: batch).backward()
+        optimizer.step()
+    }
+}
+
+/// The contractive chapter's model (784-256 sigmoid code, 256-784 logits, BCE summed per image,
+/// batch 128), with or without λ‖J‖²_F from the library's `contractivePenalty`.
+func contractiveBenchmark(penalty: Bool) -> Benchmark {
+    let model = Autoencoder(sizes: [784, 256], codeActivation: .sigmoid, generator: SeededGenerator(seed: 6))
+    var optimizer = Adam(parameters: model.parameters)
+    return Benchmark(name: "contractive", batchSize: 128) { batch in
+        optimizer.zeroGradients()
+        let output = model(batch)
+        var loss = sigmoidCrossEntropy(logits: output.logits, labels: batch, reduction: .batchMean)
+        if penalty { loss = loss + 0.5 * contractivePenalty(code: output.code, encoderWeight: model.encoder.parameters[0]) }
+        loss.backward()
+        optimizer.step()
+    }
+}
+
+/// Fills (ns per element) and the cost of each kind of noise per training step, after (this engine)
+/// and before (``ScalarSampling``).
+func measureNoiseCost() {
+    let noise = SeededGenerator(seed: 9)
+    let fills: [(String, (UnsafeMutablePointer<Float>, Int) -> Void, (UnsafeMutablePointer<Float>, Int) -> Void)] = [
+        ("fillNormal", { noise.fillNormal($0, count: $1) }, { ScalarSampling.fillNormal(noise, $0, count: $1, standardDeviation: 1) }),
+        ("fillUniform", { noise.fillUniform($0, count: $1) }, { ScalarSampling.fillUniform(noise, $0, count: $1) }),
+        ("fillBernoulli", { noise.fillBernoulli($0, count: $1, probability: 0.3, value: 0, otherwise: 1) },
+         { ScalarSampling.fillMask(noise, $0, count: $1, probability: 0.3, value: 0, otherwise: 1) }),
+    ]
+    var json: [String] = []
+    print("\nrandom fill (128×784)   ns/element after  before")
+    for (name, after, before) in fills {
+        let (new, old) = (nanosecondsPerElement(after), nanosecondsPerElement(before))
+        print(String(format: "%@ %16.2f %7.2f", name.padding(toLength: 22, withPad: " ", startingAt: 0), new, old))
+        json.append(String(format: "\"%@_ns\": %.3f, \"%@_ns_before\": %.3f", name, new, name, old))
+    }
+    let dropout = Dropout<Float>(probability: 0.3, generator: noise)
+    func oldDropout(_ input: Tensor<Float>) -> Tensor<Float> {
+        input * ScalarSampling.tensor(like: input) {
+            ScalarSampling.fillMask(noise, $0, count: $1, probability: 0.7, value: Float(1 / 0.7), otherwise: 0)
+        }
+    }
+    func oldGaussian(_ clean: Tensor<Float>) -> Tensor<Float> {
+        clamp(clean + ScalarSampling.tensor(like: clean) { ScalarSampling.fillNormal(noise, $0, count: $1, standardDeviation: 0.5) },
+              lower: 0, upper: 1)
+    }
+    func oldMasking(_ clean: Tensor<Float>) -> Tensor<Float> {
+        clean * ScalarSampling.tensor(like: clean) {
+            ScalarSampling.fillMask(noise, $0, count: $1, probability: 0.3, value: 0, otherwise: 1)
+        }
+    }
+    // The chapters' levels: σ = 0.5, masking fraction 0.3 on a [128, 784] batch, dropout 0.3 on the
+    // [128, 256] hidden layer (Chapters/Denoising). Each costs its time alone (median of the windows),
+    // as a fraction of a step of the denoising model with it: (op) / (step without + op).
+    let batch = data.rows(0..<128).detached(), hidden = Tensor<Float>(randomUniform: [128, 256], generator: noise)
+    let operations: [(String, () -> Void, () -> Void)] = [
+        ("gaussian", { _ = gaussianCorruption(batch, standardDeviation: 0.5, generator: noise) }, { _ = oldGaussian(batch) }),
+        ("masking", { _ = maskingCorruption(batch, fraction: 0.3, generator: noise) }, { _ = oldMasking(batch) }),
+        ("dropout", { _ = dropout(hidden) }, { _ = oldDropout(hidden) }),
+    ]
+    let denoisingStep = throughput(denoisingBenchmark()).secondsPerStep
+    print(String(format: "\ncost per step of the denoising model (%.3f ms/step without noise)", denoisingStep * 1000))
+    print("noise        ms after  fraction   ms before  fraction")
+    for (name, after, before) in operations {
+        func time(_ body: () -> Void) -> Double {
+            median((0..<windows).map { _ in seconds { for _ in 0..<200 { body() } } / 200 })
+        }
+        let (new, old) = (time(after), time(before))
+        let (fraction, oldFraction) = (new / (denoisingStep + new), old / (denoisingStep + old))
+        print(String(format: "%@ %8.3f %8.1f%% %11.3f %8.1f%%", name.padding(toLength: 10, withPad: " ", startingAt: 0),
+                     new * 1000, 100 * fraction, old * 1000, 100 * oldFraction))
+        json.append(String(format: "\"%@_fraction\": %.4f, \"%@_fraction_before\": %.4f", name, fraction, name, oldFraction))
+    }
+    // The contractive penalty has a backward pass of its own: (step with it − step without) / step with it.
+    let (plain, penalised) = (throughput(contractiveBenchmark(penalty: false)).secondsPerStep,
+                              throughput(contractiveBenchmark(penalty: true)).secondsPerStep)
+    print(String(format: "contractive penalty (784-256 sigmoid CAE, batch 128): %.3f → %.3f ms/step, %.1f%% of a step",
+                 plain * 1000, penalised * 1000, 100 * (penalised - plain) / penalised))
+    json.append(String(format: "\"contractive_fraction\": %.4f", (penalised - plain) / penalised))
+    print("{\"measure\": \"noise\", " + json.joined(separator: ", ") + "}")
+}
+
 // MARK: data loading
 
 do {
@@ -191,6 +326,7 @@ do {
 } catch {
     print("\nFashion-MNIST not loaded: \(error)")
 }
+if selectedModels.contains("noise") { measureNoiseCost() }
 for (name, rate) in results {
     let fraction = String(format: "%.3f", boundFractions[name] ?? 0)
     print("{\"model\": \"\(name)\", \"samples_per_second\": \(Int(rate.rounded())), \"gemm_bound_fraction\": \(fraction), "

@@ -19,11 +19,16 @@ public final class SeededGenerator: RandomNumberGenerator {
 
     /// The next 64 random bits: state += 0x9E3779B97F4A7C15, then the SplitMix64 finaliser.
     public func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        state &+= splitMixIncrement
+        return splitMixFinalise(state)
+    }
+
+    /// Reserves the next `count` draws for a bulk fill: returns the state they count from (draw k
+    /// is mix(state + (k + 1) γ)) and advances the stream past them, as `count` calls of `next()` would.
+    func reserveDraws(_ count: Int) -> UInt64 {
+        let start = state
+        state &+= UInt64(count) &* splitMixIncrement
+        return start
     }
 
     /// Uniform in [0, 1) with 53 random bits.
@@ -36,23 +41,64 @@ public final class SeededGenerator: RandomNumberGenerator {
         return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
 
-    /// Fills a buffer with uniform values in [lower, upper).
+    // The bulk fills below each consume exactly `count` draws, whatever the element type, and compute
+    // element k from its own draws only (Kernels/RandomKernels.swift), so their results do not depend
+    // on the thread count; the Float versions run 16 lanes at a time.
+
+    /// Fills a buffer with uniform values in [lower, upper): element k from draw k (23 random bits
+    /// for Float; for Double, lower + (upper − lower) × what `nextUniform()` would have returned).
     public func fillUniform<Scalar: TensorScalar>(_ buffer: UnsafeMutablePointer<Scalar>, count: Int, lower: Scalar = 0, upper: Scalar = 1) {
-        let width = Double(upper - lower), low = Double(lower)
-        for i in 0..<count { buffer[i] = Scalar(low + width * nextUniform()) }
+        let start = reserveDraws(count)
+        if Scalar.self == Float.self {
+            fillUniformFloat(UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Float.self), count: count,
+                             lower: Float(lower), upper: Float(upper), state: start)
+        } else {
+            fillUniformScalar(buffer, count: count, lower: lower, upper: upper, state: start)
+        }
     }
 
-    /// Fills a buffer with N(mean, standardDeviation²) values, two per Box–Muller pair.
+    /// Fills a buffer with N(mean, standardDeviation²) values by Box–Muller, one draw per pair of
+    /// elements (Float: vectorised in single precision; Double: the same draws in double precision).
     public func fillNormal<Scalar: TensorScalar>(_ buffer: UnsafeMutablePointer<Scalar>, count: Int, mean: Scalar = 0, standardDeviation: Scalar = 1) {
-        var i = 0
-        let m = Double(mean), s = Double(standardDeviation)
-        while i < count {
-            let radius = (-2 * Foundation.log(1 - nextUniform())).squareRoot()
-            let angle = 2 * Double.pi * nextUniform()
-            buffer[i] = Scalar(m + s * radius * Foundation.cos(angle))
-            if i + 1 < count { buffer[i + 1] = Scalar(m + s * radius * Foundation.sin(angle)) }
-            i += 2
+        let start = reserveDraws(count)
+        if Scalar.self == Float.self {
+            fillNormalFloat(UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Float.self), count: count,
+                            mean: Float(mean), standardDeviation: Float(standardDeviation), state: start)
+        } else {
+            fillNormalScalar(buffer, count: count, mean: mean, standardDeviation: standardDeviation, state: start)
         }
+    }
+
+    /// Fills a buffer with `value` with probability `probability` and `otherwise` elsewhere,
+    /// independently: element k is `value` exactly when the k-th `nextUniform()` from here would be
+    /// below `probability` (so a scalar loop over `nextUniform()` gives the same buffer).
+    public func fillBernoulli<Scalar: TensorScalar>(
+        _ buffer: UnsafeMutablePointer<Scalar>, count: Int, probability: Double, value: Scalar, otherwise: Scalar
+    ) {
+        precondition(!probability.isNaN, "fillBernoulli: probability is NaN")
+        let start = reserveDraws(count)
+        guard probability < 1 else {
+            buffer.update(repeating: value, count: count)
+            return
+        }
+        let threshold = probability > 0 ? bernoulliThreshold(probability) : 0
+        if Scalar.self == Float.self {
+            fillBernoulliFloat(UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Float.self), count: count,
+                               threshold: threshold, value: Float(value), otherwise: Float(otherwise), state: start)
+        } else {
+            fillBernoulliScalar(buffer, count: count, threshold: threshold, value: value, otherwise: otherwise,
+                                state: start)
+        }
+    }
+
+    /// Fills a Float buffer with `value` where element k's uniform draw (the u_k of ``fillUniform``)
+    /// is below `probabilities[k]`, and `otherwise` elsewhere: a coin per element, each with its own bias.
+    public func fillBernoulli(
+        _ buffer: UnsafeMutablePointer<Float>, probabilities: UnsafePointer<Float>, count: Int, value: Float,
+        otherwise: Float
+    ) {
+        fillBernoulliFloat(buffer, probabilities: probabilities, count: count, value: value, otherwise: otherwise,
+                           state: reserveDraws(count))
     }
 
     /// A uniformly random permutation of 0..<count (Fisher–Yates, drawing from this generator).

@@ -8,11 +8,11 @@ import Foundation
 /// independently. Called anew each time an image is used, a grey pixel becomes a coin the model
 /// must predict, so the Bernoulli likelihood of the result is a true probability.
 public func binarised(_ probabilities: Tensor<Float>, generator: SeededGenerator) -> Tensor<Float> {
-    let draws = Tensor<Float>(randomUniform: probabilities.shape, generator: generator)
-    let bits = zip(probabilities.scalars, draws.scalars).map { grey, draw in
-        draw < grey ? Float(1) : 0
-    }
-    return Tensor(shape: probabilities.shape, scalars: bits)
+    let bits = Tensor<Float>(uninitializedShape: probabilities.shape, operation: "binarised")
+    // 1 where the element's uniform draw u < x, else 0
+    generator.fillBernoulli(bits.mutablePointer, probabilities: probabilities.pointer,
+                            count: bits.count, value: 1, otherwise: 0)
+    return bits
 }
 
 /// The entropy of those coins, Σᵢ h(xᵢ) with h(x) = −x log x − (1 − x) log(1 − x), summed over each

@@ -21,8 +21,10 @@ public func maskingCorruption(
     precondition(fraction >= 0 && fraction <= 1,
                  "maskingCorruption: fraction \(fraction) outside [0, 1]")
     let mask = Tensor<Float>(uninitializedShape: clean.shape, operation: "mask")
-    let values = mask.mutablePointer
-    for index in 0..<mask.count { values[index] = generator.nextUniform() < fraction ? 0 : 1 }
+    // 0 where the element's uniform draw u < fraction, else 1 (vectorised; same as a loop over
+    // `generator.nextUniform() < fraction ? 0 : 1`)
+    generator.fillBernoulli(mask.mutablePointer, count: mask.count, probability: fraction, value: 0,
+                            otherwise: 1)
     return clean * mask
 }
 

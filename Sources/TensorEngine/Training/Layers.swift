@@ -124,7 +124,8 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
         guard isTraining, probability > 0 else { return input }
         let mask = Tensor<Scalar>(uninitializedShape: input.shape, operation: "dropoutMask")
         let keep = 1 - probability, scale = Scalar(1 / keep)
-        for i in 0..<mask.count { mask.mutablePointer[i] = generator.nextUniform() < keep ? scale : 0 }
+        // scale where the element's uniform draw u < 1 − p, else 0
+        generator.fillBernoulli(mask.mutablePointer, count: mask.count, probability: keep, value: scale, otherwise: 0)
         return input * mask
     }
 
