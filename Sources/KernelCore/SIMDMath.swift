@@ -123,13 +123,6 @@ public func vectorTanh(_ x: FloatVector) -> FloatVector {
     return large
 }
 
-/// Softplus log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for every x.
-@inlinable @inline(__always)
-public func vectorSoftplus(_ x: FloatVector) -> FloatVector {
-    var positive = x
-    positive.replace(with: 0, where: x .< 0)
-    return positive + vectorLog1p(vectorExp(-vectorAbs(x)))
-}
 
 /// sin x and cos x for every lane, sharing one range reduction: x = n π/2 + r with |r| ≤ π/4
 /// (π/2 in three parts, Cody–Waite, so n π/2 is exact for |n| < 2^15), then Cephes' single-precision

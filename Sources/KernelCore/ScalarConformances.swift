@@ -21,6 +21,8 @@ extension Float: TensorScalar {
     @inline(__always) public static func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorSigmoid(x) }
     /// See ``vectorTanh(_:)``.
     @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorTanh(x) }
+    /// See ``vectorSquareRoot(_:)``.
+    @inline(__always) public static func vectorSquareRoot(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorSquareRoot(x) }
 
     /// `cblas_sgemm` split into blocks across the engine's threads (see ``splitGemm(_:_:_:_:_:_:_:_:_:_:_:_:)``).
     public static func gemm(
@@ -74,6 +76,8 @@ extension Double: TensorScalar {
     public static func vectorLog(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.log) }
     /// libm `log1p` per lane.
     public static func vectorLog1p(_ x: SIMD16<Double>) -> SIMD16<Double> { lanewise(x, Foundation.log1p) }
+    /// The correctly rounded √x per lane.
+    public static func vectorSquareRoot(_ x: SIMD16<Double>) -> SIMD16<Double> { x.squareRoot() }
     /// 1 / (1 + e^-x) per lane, from e^-|x|.
     public static func vectorSigmoid(_ x: SIMD16<Double>) -> SIMD16<Double> {
         lanewise(x) { value in

@@ -22,6 +22,9 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Lossles
     static func vectorSigmoid(_ x: SIMD16<Self>) -> SIMD16<Self>
     /// tanh(x) lane by lane.
     static func vectorTanh(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// √x lane by lane. A requirement because the generic `squareRoot()` of a SIMD vector calls
+    /// libm's `sqrtf` once per lane on Linux.
+    static func vectorSquareRoot(_ x: SIMD16<Self>) -> SIMD16<Self>
     /// a < b lane by lane. A requirement because the generic `.<` compiles to a lane-by-lane loop
     /// (~100× slower) even when specialised; the concrete types' own `.<` is one instruction.
     static func lanesLess(_ a: SIMD16<Self>, _ b: SIMD16<Self>) -> SIMDMask<SIMD16<Self.SIMDMaskScalar>>

@@ -66,7 +66,7 @@ extension UnaryFunction {
         case .exp: return S.vectorExp(x)
         case .log: return S.vectorLog(x)
         case .log1p: return S.vectorLog1p(x)
-        case .sqrt: return x.squareRoot()
+        case .sqrt: return S.vectorSquareRoot(x)
         case .square: return x * x
         case .abs: return x.replacing(with: -x, where: S.lanesLess(x, SIMD16<S>()))
         case .negate: return -x
@@ -120,7 +120,7 @@ extension UnaryFunction {
         case 1: return x
         case 2: return x * x
         case 3: return x * x * x
-        case 0.5: return x.squareRoot()
+        case 0.5: return S.vectorSquareRoot(x)
         case -1: return 1 / x
         default:
             let magnitude = x.replacing(with: -x, where: S.lanesLess(x, SIMD16<S>()))

@@ -17,6 +17,21 @@ import Testing
         #expect(order == Batching.shuffledIndices(count: 10, using: &again))
     }
 
+    @Test func everyPositionOfAShuffleIsReachedEvenly() {
+        var generator = SplitMix64(seed: 8)
+        var counts = [[Int]](repeating: [0, 0, 0, 0], count: 4)
+        for _ in 0..<4000 {
+            for (position, value) in Batching.shuffledIndices(count: 4, using: &generator).enumerated() {
+                counts[value][position] += 1
+            }
+        }
+        // Each value lands in each position ≈ 1000 times (σ ≈ 27): a biased swap shows as ±100s.
+        #expect(counts.joined().allSatisfy { $0 > 850 && $0 < 1150 }, "\(counts)")
+        var small = SplitMix64(seed: 1)
+        #expect(Batching.shuffledIndices(count: 0, using: &small).isEmpty)
+        #expect(Batching.shuffledIndices(count: 1, using: &small) == [0])
+    }
+
     @Test func batchRangesKeepOrDropTheLastPartialBatch() {
         #expect(Batching.batchRanges(count: 10, batchSize: 4) == [0..<4, 4..<8, 8..<10])
         #expect(Batching.batchRanges(count: 10, batchSize: 4, keepPartialLast: false) == [0..<4, 4..<8])

@@ -164,9 +164,10 @@ struct ConvolutionGradientTests {
 
     @Test("max-pooling, max-unpooling and upsampling")
     func pooling() {
-        // Distinct values (a permutation scaled), so no window has a tie a finite difference could flip.
+        // Distinct values (a permutation scaled: 89 is prime to 144), so no window has a tie a finite
+        // difference could flip.
         let count = 2 * 2 * 6 * 6
-        let order = SeededGenerator(seed: 9).permutation(count)
+        let order = (0..<count).map { $0 * 89 % count }
         let x = Tensor<Double>(shape: [2, 2, 6, 6], scalars: order.map { Double($0) / Double(count) - 0.5 })
         for (kernel, stride) in [(2, 2), (3, 1), (3, 2)] {
             let pool = MaxPool2d<Double>(kernelSize: kernel, stride: stride)

@@ -148,24 +148,5 @@ struct TrainingTests {
         let box = Tensor<Double>(randomUniform: [1000], lower: -2, upper: 3, generator: SeededGenerator(seed: 9)).scalars
         #expect(box.allSatisfy { $0 >= -2 && $0 < 3 })
     }
-
-    @Test("permutation is a permutation, reproducible, and not the identity", arguments: [0, 1, 2, 10, 1000])
-    func permutation(_ count: Int) {
-        let p = SeededGenerator(seed: 5).permutation(count)
-        #expect(p.sorted() == Array(0..<count))
-        #expect(p == SeededGenerator(seed: 5).permutation(count))
-        if count >= 10 { #expect(p != Array(0..<count)) }
-    }
-
-    @Test("every position of a 4-element permutation is reached (uniformity, roughly)")
-    func permutationSpread() {
-        let generator = SeededGenerator(seed: 8)
-        var counts = [[Int]](repeating: [0, 0, 0, 0], count: 4)
-        for _ in 0..<4000 {
-            for (position, value) in generator.permutation(4).enumerated() { counts[value][position] += 1 }
-        }
-        // Each value lands in each position ≈ 1000 times (σ ≈ 27).
-        #expect(counts.joined().allSatisfy { $0 > 850 && $0 < 1150 }, "\(counts)")
-    }
 }
 }

@@ -100,17 +100,6 @@ public final class SeededGenerator: RandomNumberGenerator {
         fillBernoulliFloat(buffer, probabilities: probabilities, count: count, value: value, otherwise: otherwise,
                            state: reserveDraws(count))
     }
-
-    /// A uniformly random permutation of 0..<count (Fisher–Yates, drawing from this generator).
-    public func permutation(_ count: Int) -> [Int] {
-        var indices = Array(0..<count)
-        if count < 2 { return indices }
-        for i in stride(from: count - 1, to: 0, by: -1) {
-            let j = Int(next() % UInt64(i + 1))
-            indices.swapAt(i, j)
-        }
-        return indices
-    }
 }
 
 extension Tensor {

@@ -26,7 +26,7 @@ extension TensorScalar {
             let g = weightDecay == 0 ? g0 : g0 + weightDecay * p
             let m = beta1 * m0 + (1 - beta1) * g
             let v = beta2 * v0 + (1 - beta2) * g * g
-            let denominator = v.squareRoot() * inverseRootCorrection2 + epsilon
+            let denominator = Self.vectorSquareRoot(v) * inverseRootCorrection2 + epsilon
             return (p - stepSize * m / denominator, m, v)
         }
         forEachChunk(count) { start, length, _ in
