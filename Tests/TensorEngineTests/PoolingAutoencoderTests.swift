@@ -25,7 +25,11 @@ struct PoolingAutoencoderTests {
         let rows = Tensor<Float>(randomUniform: [4, 784], generator: SeededGenerator(seed: 4))
         let others = Tensor<Float>(randomUniform: [4, 784], generator: SeededGenerator(seed: 5))
         let plain = model(rows).logits.scalars
-        #expect(model(rows, switchesFrom: rows).logits.scalars == plain)
-        #expect(model(rows, switchesFrom: others).logits.scalars != plain)
+        // Equal up to rounding: a suite running beside this one may change the engine's thread count
+        // between the two passes, and the convolutions' chunking (so their last bits) follows it.
+        let same = zip(model(rows, switchesFrom: rows).logits.scalars, plain).map { Swift.abs($0 - $1) }
+        #expect(same.max()! < 1e-5)
+        let other = zip(model(rows, switchesFrom: others).logits.scalars, plain).map { Swift.abs($0 - $1) }
+        #expect(other.max()! > 1e-3)
     }
 }
