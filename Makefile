@@ -11,6 +11,9 @@ CHAPTERS := $(shell sed -n 's/.*"short": *"\([a-z]*\)".*/\1/p' Chapters/book.jso
 PACKAGE_LIST := .ci/packages
 SYSTEM_PACKAGES := $(shell awk '!/^\#/ && NF && $$2 != "html" { print $$1 }' $(PACKAGE_LIST))
 HTML_PACKAGES := $(shell awk '!/^\#/ && $$2 == "html" { print $$1 }' $(PACKAGE_LIST))
+# A flag value each chapter must refuse (chapter:flag:value), checked by make test.
+BAD_FLAGS := adversarial:--code-size:1 basic:--loss:foo convolutional:--kernel-size:4 sparse:--rho:1.5 \
+	denoising:--noise:foo contractive:--lambda:-1 vae:--beta:-1 text:--vocabulary-size:5
 RELEASE := .build/release
 DEBUG := .build/debug
 RUNS := runs
@@ -112,6 +115,16 @@ test: setup-if-needed check-build-failure
 	  start=$$(date +%s%N); \
 	  $(DEBUG)/chapter-$$chapter --quick --output "$$scratch/runs/$$chapter"; \
 	  echo "chapter-$$chapter --quick took $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
+	done; \
+	echo "== one bad flag per chapter: one line naming the flag, exit 64, nothing written"; \
+	for entry in $(BAD_FLAGS); do \
+	  IFS=: read -r chapter flag value <<< "$$entry"; status=0; \
+	  output=$$($(DEBUG)/chapter-$$chapter $$flag $$value --output "$$scratch/bad-flag" 2>&1) || status=$$?; \
+	  if [ $$status != 64 ] || [ "$$(printf '%s\n' "$$output" | wc -l)" != 1 ] || ! grep -q -- "$$flag" <<< "$$output" \
+	     || [ -e "$$scratch/bad-flag" ]; then \
+	    echo "chapter-$$chapter $$flag $$value: expected one line naming $$flag, exit 64, no output; got $$status: $$output"; \
+	    exit 1; \
+	  fi; \
 	done; \
 	echo "== book (quick)"; \
 	$(DEBUG)/book --chapters Chapters --runs "$$scratch/runs" --output "$$scratch/book" --quick; \
