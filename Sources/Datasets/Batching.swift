@@ -1,4 +1,4 @@
-/// Seeded shuffles, splits, mini-batches and row gathers over row-major `[Float]` data.
+/// Seeded shuffles, subsets, mini-batches and row gathers over row-major `[Float]` data.
 ///
 /// All randomness comes from the caller's generator through `generator.next()`, with this
 /// module's own Fisher–Yates and bounded-integer code, so a seed gives the same order on every
@@ -78,38 +78,9 @@ public enum Batching {
         return result
     }
 
-    /// `size` distinct indices from `0..<count`, chosen by the seeded shuffle, returned sorted.
-    public static func seededSubset(count: Int, size: Int, using generator: inout some RandomNumberGenerator) -> [Int] {
-        Array(shuffledIndices(count: count, using: &generator).prefix(size)).sorted()
-    }
-
     /// Indices whose label is not `excludedClass`, in order (the anomaly experiment trains
     /// without one class).
     public static func indices(labels: [Int], excluding excludedClass: Int) -> [Int] {
         labels.indices.filter { labels[$0] != excludedClass }
-    }
-
-    /// A seeded stratified train/test split: within each class (in label order) the indices are
-    /// shuffled and the first `round(classCount × testFraction)` go to test. Both results sorted.
-    public static func stratifiedSplit(labels: [Int], testFraction: Double = 0.2, using generator: inout some RandomNumberGenerator) -> (train: [Int], test: [Int]) {
-        var byClass: [Int: [Int]] = [:]
-        for (index, label) in labels.enumerated() { byClass[label, default: []].append(index) }
-        var train: [Int] = [], test: [Int] = []
-        for label in byClass.keys.sorted() {
-            var members = byClass[label]!
-            shuffle(&members, using: &generator)
-            let testCount = Int((Double(members.count) * testFraction).rounded())
-            test += members.prefix(testCount)
-            train += members.dropFirst(testCount)
-        }
-        return (train.sorted(), test.sorted())
-    }
-
-    /// A seeded plain train/test split of `0..<count`: the first `round(count × testFraction)`
-    /// shuffled indices go to test. Both results sorted.
-    public static func randomSplit(count: Int, testFraction: Double = 0.2, using generator: inout some RandomNumberGenerator) -> (train: [Int], test: [Int]) {
-        let order = shuffledIndices(count: count, using: &generator)
-        let testCount = Int((Double(count) * testFraction).rounded())
-        return (Array(order.dropFirst(testCount)).sorted(), Array(order.prefix(testCount)).sorted())
     }
 }

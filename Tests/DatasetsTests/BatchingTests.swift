@@ -49,21 +49,9 @@ import Testing
         #expect(Batching.selectRows(from: source, rowLength: 2, indices: [1]) == [10, 11])
     }
 
-    @Test func subsetsAndSplits() {
+    @Test func subsets() {
         let labels = [0, 1, 0, 2, 1, 0, 2, 2, 1, 0]
         #expect(Batching.firstIndicesPerClass(labels: labels, perClass: 2) == [0, 1, 2, 3, 4, 6])
         #expect(Batching.indices(labels: labels, excluding: 0) == [1, 3, 4, 6, 7, 8])
-        var a = SplitMix64(seed: 1), b = SplitMix64(seed: 1)
-        let subset = Batching.seededSubset(count: 100, size: 10, using: &a)
-        #expect(subset == Batching.seededSubset(count: 100, size: 10, using: &b) && Set(subset).count == 10)
-
-        let many = (0..<100).map { $0 % 4 }
-        var generator = SplitMix64(seed: 3)
-        let split = Batching.stratifiedSplit(labels: many, testFraction: 0.2, using: &generator)
-        #expect(split.test.count == 20 && split.train.count == 80)
-        #expect((0..<4).allSatisfy { label in split.test.filter { many[$0] == label }.count == 5 })
-        #expect(Set(split.train).isDisjoint(with: split.test))
-        let plain = Batching.randomSplit(count: 10, testFraction: 0.3, using: &generator)
-        #expect(plain.test.count == 3 && (plain.train + plain.test).sorted() == Array(0..<10))
     }
 }
