@@ -99,6 +99,61 @@ extension TensorEngineTests {
             }
         }
 
+        /// PyTorch's autograd through the composed formula, from References/contractive.py (PyTorch
+        /// 2.15, float64): the fused operation's value and its gradients into W, b and x.
+        @Test("the penalty and its gradients equal PyTorch's", arguments: [UnaryFunction.sigmoid, .tanh])
+        func againstPyTorch(activation: UnaryFunction) {
+            let sigmoid = activation == .sigmoid
+            let expected: (penalty: Double, weight: [Double], bias: [Double], input: [Double]) = sigmoid
+                ? (0.09469774153718147,
+                   [-0.03940762245157374, 0.0008056804758391871, -0.030982326620461798,
+                    0.01821779673181228, -0.02255703078934986,
+                    0.009247745560366807, -0.007348836075218237,
+                    0.03358747461650166, -0.0026892095574208496,
+                    -0.01650841476782891, 0.009194071944897395,
+                    -0.02975614688327295, 0.019607748959373374,
+                    -0.01490246089004579, 0.030021425973849346,
+                    -0.011420592795860988, 0.044057999436572584, 0.0,
+                    -0.044057999436572584, 0.011420592795860988],
+                   [-0.00466221284100005, 0.021425473046629374, -0.002094106370357401,
+                    -0.0019833753354076555],
+                   [0.005487405163442311, -0.0020425816332839074, 0.00640028027826997,
+                    -0.0034169838711462525, -0.00014509795309434494,
+                    0.004872004879247737, -0.003722409275360124,
+                    0.004400038794110498, 0.0026114765972162605,
+                    -0.004122878329437524, -7.592609072725473e-06,
+                    0.0022976323938705507, 0.001137220673719887,
+                    0.0011551683239731576, -0.006312418836342787])
+                : (0.9406697607818137,
+                   [-0.4107970382902758, -0.30675821196027314, -0.285475791322877,
+                    0.30510384931891865, -0.16015454435547824,
+                    -0.023764696567857277, -0.18600548118734234,
+                    0.2105621524784456, -0.09740793367268749, 0.1308899961916125,
+                    0.014325289112587833, -0.363811059135777, 0.16291012406892152,
+                    0.05210480980813442, 0.31149495902525526, -0.30436208580486923,
+                    0.5051667980989547, 0.0, -0.5051667980989547,
+                    0.30436208580486923],
+                   [-0.010828494225054802, 0.26591742756793924, 0.025793656666056347,
+                    0.1878212326421565],
+                   [0.033530125643075434, -0.006102191546130793, 0.06892223042501341,
+                    -0.10842607396991467, 0.06442696729405141, 0.10330863171641029,
+                    -0.02078891334121174, 0.06853989004940073,
+                    0.008575432680796354, -0.02584538406237395,
+                    -0.05195892190599361, 0.0765358597345254,
+                    0.0060056928104651325, -0.0032155127547377135,
+                    -0.13568289812934273])
+            let x: Tensor<Double> = pattern([3, 5], 7, 11, 5, 4), weight: Tensor<Double> = pattern([4, 5], 5, 9, 4, 8)
+            let bias = Tensor<Double>(shape: [4], scalars: [0.25, -0.5, 0.125, 0])
+            for parameter in [x, weight, bias] { parameter.requiresGradient = true }
+            let code = linear(x, weight: weight, bias: bias, activation: activation)
+            let penalty = contractivePenalty(code: code, encoderWeight: weight, activation: activation)
+            penalty.backward()
+            #expect(Swift.abs(penalty.scalarValue - expected.penalty) < 1e-12)
+            #expect(maximumDifference(weight.gradient!.scalars, expected.weight) < 1e-12)
+            #expect(maximumDifference(bias.gradient!.scalars, expected.bias) < 1e-12)
+            #expect(maximumDifference(x.gradient!.scalars, expected.input) < 1e-12)
+        }
+
         @Test("autodiff's Jacobian of x ↦ x Aᵀ is A, of a nonlinear map matches finite differences")
         func jacobianOfKnownFunctions() {
             let matrix = Tensor<Double>(randomNormal: [3, 5], generator: generator)

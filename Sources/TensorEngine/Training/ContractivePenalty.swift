@@ -4,41 +4,89 @@ import KernelCore
 // Jacobian of a one-layer encoder h = s(x Wᵀ + b), in closed form, so training never forms J.
 
 // ANCHOR: slope
-/// The activation's slope s′(a_j) at each code unit, read off the code h = s(a) itself:
-/// h (1 − h) for a sigmoid, 1 − h² for tanh, 1 where h > 0 (else 0) for ReLU, 1 or the slope for a
-/// leaky ReLU. Differentiable through h for sigmoid and tanh; the ReLU slopes are constants.
-public func activationSlope<Scalar>(
-    of code: Tensor<Scalar>, activation: UnaryFunction
-) -> Tensor<Scalar> {
-    switch activation {
-    case .sigmoid:
-        return code * (1 - code)
-    case .tanh:
-        return 1 - square(code)
-    case .relu, .leakyRelu:
-        var negativeSlope: Scalar = 0
-        if case .leakyRelu(let slope) = activation { negativeSlope = Scalar(slope) }
-        return Tensor(shape: code.shape, scalars: code.scalars.map { $0 > 0 ? 1 : negativeSlope })
-    default:
-        preconditionFailure("activationSlope: no closed form for \(activation); "
-                            + "use sigmoid, tanh or (leaky) ReLU")
+/// The activation's slope s′(a) read off the code h = s(a) itself, and its derivative ds′/dh:
+/// h (1 − h) and 1 − 2h for a sigmoid, 1 − h² and −2h for tanh; for a (leaky) ReLU the slope is 1
+/// where h > 0, else 0 (or the leak), and its derivative 0.
+struct SlopeRule {
+    let activation: UnaryFunction
+
+    init(_ activation: UnaryFunction) {
+        switch activation {
+        case .sigmoid, .tanh, .relu, .leakyRelu: self.activation = activation
+        default:
+            preconditionFailure("contractive penalty: no closed-form slope for \(activation); "
+                                + "use sigmoid, tanh or (leaky) ReLU")
+        }
+    }
+
+    /// s′ and ds′/dh at each of `count` code values h.
+    func slopes<Scalar: TensorScalar>(
+        of h: UnsafePointer<Scalar>, count: Int
+    ) -> (slope: [Scalar], derivative: [Scalar]) {
+        let codes = UnsafeBufferPointer(start: h, count: count)
+        switch activation {
+        case .sigmoid: return (codes.map { $0 * (1 - $0) }, codes.map { 1 - 2 * $0 })
+        case .tanh: return (codes.map { 1 - $0 * $0 }, codes.map { -2 * $0 })
+        case .leakyRelu(let leak):
+            return (codes.map { $0 > 0 ? 1 : Scalar(leak) }, Array(repeating: 0, count: count))
+        default: return (codes.map { $0 > 0 ? 1 : 0 }, Array(repeating: 0, count: count))
+        }
     }
 }
 // ANCHOR_END: slope
 
 // ANCHOR: penalty
 /// ‖J_f(x)‖²_F for each row of a batch, for the encoder layer h = s(x Wᵀ + b) with W [H, D]:
-/// ∂h_j/∂x_i = s′(a_j) W_ji, so ‖J‖²_F = Σ_j s′(a_j)² Σ_i W_ji². `code` is h [batch, H]; the result
-/// is [batch, 1]. Differentiable through h (so into W and b) and through W's row norms directly.
+/// ∂h_j/∂x_i = s′(a_j) W_ji, so ‖J‖²_F = Σ_j s′(a_j)² r_j with the row norms r_j = Σ_i W_ji².
+/// `code` is h [batch, H]; the result is [batch, 1].
+///
+/// One operation with its own backward pass, so a step never builds W ⊙ W. With the upstream
+/// gradient g_b and t = ds′/dh (1 − 2h for a sigmoid, −2h for tanh, 0 for ReLU):
+/// ∂/∂h_bj = 2 g_b s′_bj t_bj r_j (through h into W and b), ∂/∂W_ji = 2 W_ji Σ_b g_b s′_bj².
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func jacobianNormSquared<Scalar>(
     code: Tensor<Scalar>, encoderWeight weight: Tensor<Scalar>, activation: UnaryFunction = .sigmoid
 ) -> Tensor<Scalar> {
-    let units = weight.shape[0]
+    let (batch, units, inputs) = (code.rowCount, weight.shape[0], weight.shape[1])
     precondition(code.columnCount == units,
                  "jacobianNormSquared: code width \(code.columnCount) but W has \(units) rows")
-    let rowNorms = square(weight).sum(alongAxis: 1).reshaped(to: [1, units])  // Σ_i W_ji², [1, H]
-    let slopes = activationSlope(of: code, activation: activation)  // s′(a_j), [batch, H]
-    return (square(slopes) * rowNorms).sum(alongAxis: 1)
+    let rowNorms = (0..<units).map { j in  // r_j
+        Scalar.dot(weight.pointer + j * inputs, weight.pointer + j * inputs, count: inputs)
+    }
+    let (slope, slopeDerivative) = SlopeRule(activation).slopes(of: code.pointer,
+                                                                 count: batch * units)
+    let squaredSlope = slope.map { $0 * $0 }
+    let result = Tensor<Scalar>(shape: [batch, 1]) { y in  // Σ_j s′_bj² r_j
+        squaredSlope.withUnsafeBufferPointer { squares in
+            for b in 0..<batch {
+                y[b] = Scalar.dot(squares.baseAddress! + b * units, rowNorms, count: units)
+            }
+        }
+    }
+    return result.recording("jacobianNormSquared", inputs: [code, weight]) { output in
+        let g = output.gradient!.pointer
+        code.accumulateGradient { dh, accumulate in
+            for b in 0..<batch {
+                for j in 0..<units {
+                    let i = b * units + j
+                    let partial = 2 * g[b] * slope[i] * slopeDerivative[i] * rowNorms[j]
+                    dh[i] = accumulate ? dh[i] + partial : partial
+                }
+            }
+        }
+        weight.accumulateGradient { dW, accumulate in
+            var scale = [Scalar](repeating: 0, count: units)  // 2 Σ_b g_b s′_bj²
+            for b in 0..<batch {
+                for j in 0..<units { scale[j] += 2 * g[b] * squaredSlope[b * units + j] }
+            }
+            for j in 0..<units {
+                let row = j * inputs
+                Scalar.accumulate(weight.pointer + row, scaledBy: scale[j], into: dW + row,
+                                  count: inputs, accumulate: accumulate)
+            }
+        }
+    }
 }
 
 /// The contractive penalty: ‖J_f(x)‖²_F averaged over the batch (see ``jacobianNormSquared``).
@@ -58,9 +106,8 @@ public func encoderJacobian<Scalar>(
 ) -> Tensor<Scalar> {
     precondition(code.count == weight.shape[0],
                  "encoderJacobian: a code of \(weight.shape[0]) values expected, got \(code.count)")
-    return withoutGradients {
-        let slope = activationSlope(of: code, activation: activation).reshaped(to: [code.count, 1])
-        return slope * weight  // the column broadcasts over W's rows
-    }
+    let slopes = SlopeRule(activation).slopes(of: code.pointer, count: code.count).slope
+    let slope = Tensor(shape: [code.count, 1], scalars: slopes)
+    return withoutGradients { slope * weight }  // the column broadcasts over W's rows
 }
 // ANCHOR_END: jacobian
