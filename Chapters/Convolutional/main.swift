@@ -75,12 +75,9 @@ func fit(_ name: String, parameters: [Tensor<Float>],
          corrupt: @escaping (Tensor<Float>) -> Tensor<Float> = { $0 }) throws -> TrainingHistory {
     var optimizer = Adam(parameters: parameters, learningRate: 1e-3)
     return try run.train(name, epochs: epochs, data: train, batchSize: 128) { batch in
-        optimizer.zeroGradients()
-        let logits = model(corrupt(batch.inputs)).logits
-        let loss = sigmoidCrossEntropy(logits: logits, labels: batch.inputs)
-        loss.backward()
-        optimizer.step()
-        return Double(loss.scalarValue)
+        optimizer.minimize {
+            sigmoidCrossEntropy(logits: model(corrupt(batch.inputs)).logits, labels: batch.inputs)
+        }
     } afterEpoch: { _ in
         ["test_loss": meanReconstructionLoss(test, batchSize: 500) { model(corrupt($0)).logits }]
     }

@@ -82,12 +82,9 @@ func fit(_ name: String, _ model: Autoencoder, data: Examples, epochs: Int, run:
     var optimizer = Adam(parameters: model.parameters)
     let history = try run.train(name, epochs: epochs, data: data, batchSize: batchSize,
                                 shuffling: shuffling) { batch in
-        optimizer.zeroGradients()
-        let logits = model(corrupt(batch.inputs)).logits
-        let loss = sigmoidCrossEntropy(logits: logits, labels: batch.inputs)
-        loss.backward()
-        optimizer.step()
-        return Double(loss.scalarValue)
+        optimizer.minimize {
+            sigmoidCrossEntropy(logits: model(corrupt(batch.inputs)).logits, labels: batch.inputs)
+        }
     } afterEpoch: { epoch in
         model.setTraining(false)
         defer { model.setTraining(true) }
@@ -118,14 +115,10 @@ func trainVectorField(_ curve: PlaneCurve,
     var optimizer = Adam(parameters: field.parameters, learningRate: 3e-3)
     try run.train("2-D denoising autoencoder", epochs: run.scaled(full: 150, quick: 15),
                   data: points, batchSize: 100) { batch in
-        optimizer.zeroGradients()
         let noisy = batch.inputs + Tensor(randomNormal: batch.inputs.shape,
                                           standardDeviation: fieldSigma, generator: run.generator)
         // Squared error, mean over both coordinates and the batch.
-        let loss = meanSquaredError(predicted: field(noisy), expected: batch.inputs)
-        loss.backward()
-        optimizer.step()
-        return Double(loss.scalarValue)
+        return optimizer.minimize { meanSquaredError(predicted: field(noisy), expected: batch.inputs) }
     }
     return (field, curvePoints)
 }

@@ -97,12 +97,10 @@ func trainAutoencoder(_ name: String, codeSize: Int, options: Options, data: Doc
     var optimizer = Adam(parameters: model.parameters, learningRate: Float(options.learningRate))
     let batchSize = options.batchSize
     try run.train(name, epochs: run.epochs(), data: data.train, batchSize: batchSize) { batch in
-        optimizer.zeroGradients()
-        let logits = model(encoderInput(batch.inputs, options.input)).logits
-        let loss = reconstructionLoss(logits: logits, counts: batch.inputs)
-        loss.backward()
-        optimizer.step()
-        return Double(loss.scalarValue)
+        optimizer.minimize {
+            reconstructionLoss(logits: model(encoderInput(batch.inputs, options.input)).logits,
+                               counts: batch.inputs)
+        }
     } afterEpoch: { _ in
         ["test_loss": lossPerWord(data.test) { model(encoderInput($0, options.input)).logits }]
     }

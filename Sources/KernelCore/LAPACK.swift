@@ -2,15 +2,22 @@
 
 // MARK: - LAPACK calls shared by both types
 
-typealias Pointer<S> = UnsafeMutablePointer<S>?
-typealias ConstantInt = UnsafePointer<Int32>?
-typealias IntPointer = UnsafeMutablePointer<Int32>?
-typealias Characters = UnsafePointer<CChar>?
+/// The C signature of LAPACK `?syevd` for element type `S`.
+public typealias LAPACKSymmetricEigen<S> = (
+    UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafeMutablePointer<S>?,
+    UnsafePointer<Int32>?, UnsafeMutablePointer<S>?, UnsafeMutablePointer<S>?, UnsafePointer<Int32>?,
+    UnsafeMutablePointer<Int32>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?) -> Void
+
+/// The C signature of LAPACK `?gesdd` for element type `S`.
+public typealias LAPACKSingularValueDecomposition<S> = (
+    UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafeMutablePointer<S>?,
+    UnsafePointer<Int32>?, UnsafeMutablePointer<S>?, UnsafeMutablePointer<S>?, UnsafePointer<Int32>?,
+    UnsafeMutablePointer<S>?, UnsafePointer<Int32>?, UnsafeMutablePointer<S>?, UnsafePointer<Int32>?,
+    UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Int32>?) -> Void
 
 /// Calls `?syevd` twice: a workspace query, then the decomposition (see the requirement).
 func callSymmetricEigen<S: TensorScalar>(
-    _ routine: (Characters, Characters, ConstantInt, Pointer<S>, ConstantInt, Pointer<S>,
-                Pointer<S>, ConstantInt, IntPointer, ConstantInt, IntPointer) -> Void,
+    _ routine: LAPACKSymmetricEigen<S>,
     _ matrix: UnsafeMutablePointer<S>, order: Int, eigenvalues: UnsafeMutablePointer<S>
 ) -> Int {
     var n = Int32(order), lda = Int32(order), info: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
@@ -27,8 +34,7 @@ func callSymmetricEigen<S: TensorScalar>(
 
 /// Calls `?gesdd` twice: a workspace query, then the decomposition (see the requirement).
 func callSingularValueDecomposition<S: TensorScalar>(
-    _ routine: (Characters, ConstantInt, ConstantInt, Pointer<S>, ConstantInt, Pointer<S>, Pointer<S>,
-                ConstantInt, Pointer<S>, ConstantInt, Pointer<S>, ConstantInt, IntPointer, IntPointer) -> Void,
+    _ routine: LAPACKSingularValueDecomposition<S>,
     _ matrix: UnsafeMutablePointer<S>, rows m: Int, columns n: Int, u: UnsafeMutablePointer<S>, s: UnsafeMutablePointer<S>,
     vt: UnsafeMutablePointer<S>
 ) -> Int {

@@ -24,43 +24,12 @@ extension Float: TensorScalar {
     /// See ``vectorSquareRoot(_:)``.
     @inline(__always) public static func vectorSquareRoot(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorSquareRoot(x) }
 
-    /// `cblas_sgemm` split into blocks across the engine's threads (see ``splitGemm(_:_:_:_:_:_:_:_:_:_:_:_:)``).
-    public static func gemm(
-        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
-        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        splitGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc) { m, n, a, b, c in
-            gemmOnCallingThread(transposeA: transposeA, transposeB: transposeB, rows: m, columns: n, inner: k,
-                                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        }
-    }
-
-    /// `cblas_sgemm`, one call on the calling thread.
-    public static func gemmOnCallingThread(
-        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
-        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
-    }
-
+    /// `cblas_sgemm`.
+    public static var blasGemm: BLASGemm<Float> { cblas_sgemm }
     /// `ssyevd_`.
-    public static func symmetricEigen(
-        _ matrix: UnsafeMutablePointer<Float>, order: Int, eigenvalues: UnsafeMutablePointer<Float>
-    ) -> Int {
-        callSymmetricEigen(ssyevd_, matrix, order: order, eigenvalues: eigenvalues)
-    }
-
+    public static var lapackSymmetricEigen: LAPACKSymmetricEigen<Float> { ssyevd_ }
     /// `sgesdd_`.
-    public static func singularValueDecomposition(
-        _ matrix: UnsafeMutablePointer<Float>, rows m: Int, columns n: Int,
-        u: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>, vt: UnsafeMutablePointer<Float>
-    ) -> Int {
-        callSingularValueDecomposition(sgesdd_, matrix, rows: m, columns: n, u: u, s: s, vt: vt)
-    }
+    public static var lapackSingularValueDecomposition: LAPACKSingularValueDecomposition<Float> { sgesdd_ }
 }
 
 extension Double: TensorScalar {
@@ -94,43 +63,12 @@ extension Double: TensorScalar {
         return result
     }
 
-    /// `cblas_dgemm` split into blocks across the engine's threads (see ``splitGemm(_:_:_:_:_:_:_:_:_:_:_:_:)``).
-    public static func gemm(
-        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
-        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
-    ) {
-        splitGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc) { m, n, a, b, c in
-            gemmOnCallingThread(transposeA: transposeA, transposeB: transposeB, rows: m, columns: n, inner: k,
-                                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        }
-    }
-
-    /// `cblas_dgemm`, one call on the calling thread.
-    public static func gemmOnCallingThread(
-        transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
-        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
-    ) {
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
-    }
-
+    /// `cblas_dgemm`.
+    public static var blasGemm: BLASGemm<Double> { cblas_dgemm }
     /// `dsyevd_`.
-    public static func symmetricEigen(
-        _ matrix: UnsafeMutablePointer<Double>, order: Int, eigenvalues: UnsafeMutablePointer<Double>
-    ) -> Int {
-        callSymmetricEigen(dsyevd_, matrix, order: order, eigenvalues: eigenvalues)
-    }
-
+    public static var lapackSymmetricEigen: LAPACKSymmetricEigen<Double> { dsyevd_ }
     /// `dgesdd_`.
-    public static func singularValueDecomposition(
-        _ matrix: UnsafeMutablePointer<Double>, rows m: Int, columns n: Int,
-        u: UnsafeMutablePointer<Double>, s: UnsafeMutablePointer<Double>, vt: UnsafeMutablePointer<Double>
-    ) -> Int {
-        callSingularValueDecomposition(dgesdd_, matrix, rows: m, columns: n, u: u, s: s, vt: vt)
-    }
+    public static var lapackSingularValueDecomposition: LAPACKSingularValueDecomposition<Double> { dgesdd_ }
 }
 
 // MARK: - Threading a matrix product

@@ -31,28 +31,61 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Lossles
     /// a ≤ b lane by lane (see ``lanesLess(_:_:)``).
     static func lanesLessOrEqual(_ a: SIMD16<Self>, _ b: SIMD16<Self>) -> SIMDMask<SIMD16<Self.SIMDMaskScalar>>
 
+    /// BLAS `?gemm` (`cblas_sgemm` or `cblas_dgemm`), which ``gemm(transposeA:transposeB:rows:columns:inner:alpha:a:lda:b:ldb:beta:c:ldc:)``
+    /// calls.
+    static var blasGemm: BLASGemm<Self> { get }
+    /// LAPACK `?syevd`, which ``symmetricEigen(_:order:eigenvalues:)`` calls.
+    static var lapackSymmetricEigen: LAPACKSymmetricEigen<Self> { get }
+    /// LAPACK `?gesdd`, which ``singularValueDecomposition(_:rows:columns:u:s:vt:)`` calls.
+    static var lapackSingularValueDecomposition: LAPACKSingularValueDecomposition<Self> { get }
+}
+
+/// The C signature of BLAS `?gemm` for element type `S`.
+public typealias BLASGemm<S> = (
+    CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint, S, UnsafePointer<S>?, blasint,
+    UnsafePointer<S>?, blasint, S, UnsafeMutablePointer<S>?, blasint
+) -> Void
+
+extension TensorScalar {
     /// C ← α op(A) op(B) + β C on row-major matrices (BLAS `?gemm`); op is the identity or transpose.
-    static func gemm(
+    /// Split into blocks across the engine's threads (see ``splitGemm(_:_:_:_:_:_:_:_:_:_:_:_:)``).
+    public static func gemm(
         transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        splitGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc) { m, n, a, b, c in
+            gemmOnCallingThread(transposeA: transposeA, transposeB: transposeB, rows: m, columns: n, inner: k,
+                                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
 
     /// The same product as one BLAS call on the calling thread, for work that is already split across
     /// the engine's threads.
-    static func gemmOnCallingThread(
+    public static func gemmOnCallingThread(
         transposeA: Bool, transposeB: Bool, rows m: Int, columns n: Int, inner k: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        blasGemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                 blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
 
     /// Symmetric eigendecomposition in place (LAPACK `?syevd`): on return `matrix` holds the
     /// eigenvectors as rows and `eigenvalues` ascending. Returns LAPACK's `info` (0 on success).
-    static func symmetricEigen(
-        _ matrix: UnsafeMutablePointer<Self>, order: Int, eigenvalues: UnsafeMutablePointer<Self>) -> Int
+    public static func symmetricEigen(
+        _ matrix: UnsafeMutablePointer<Self>, order: Int, eigenvalues: UnsafeMutablePointer<Self>
+    ) -> Int {
+        callSymmetricEigen(lapackSymmetricEigen, matrix, order: order, eigenvalues: eigenvalues)
+    }
 
     /// Thin singular value decomposition of a row-major m×n matrix (LAPACK `?gesdd`, destroying
     /// `matrix`): U is m×r, S has r values descending, Vᵀ is r×n, r = min(m, n). Returns `info`.
-    static func singularValueDecomposition(
+    public static func singularValueDecomposition(
         _ matrix: UnsafeMutablePointer<Self>, rows m: Int, columns n: Int,
-        u: UnsafeMutablePointer<Self>, s: UnsafeMutablePointer<Self>, vt: UnsafeMutablePointer<Self>) -> Int
+        u: UnsafeMutablePointer<Self>, s: UnsafeMutablePointer<Self>, vt: UnsafeMutablePointer<Self>
+    ) -> Int {
+        callSingularValueDecomposition(lapackSingularValueDecomposition, matrix, rows: m, columns: n,
+                                       u: u, s: s, vt: vt)
+    }
 }
-

@@ -30,6 +30,21 @@ struct OptimizerTests {
         #expect(used.gradient == nil)
     }
 
+    @Test("minimize forgets the old gradient, steps on the new loss's gradient and returns its value")
+    func minimizeIsOneWholeStep() {
+        let minimized = parameter([1.0, -2.0]), byHand = parameter([1.0, -2.0])
+        var first = Adam(parameters: [minimized], learningRate: 0.1)
+        var second = Adam(parameters: [byHand], learningRate: 0.1)
+        setGradient(minimized, [100, 100])  // a stale gradient minimize must forget
+        let value = first.minimize { (minimized * minimized).sum() }
+        second.zeroGradients()
+        (byHand * byHand).sum().backward()
+        second.step()
+        #expect(value == 5)
+        #expect(minimized.scalars == byHand.scalars)
+        #expect(minimized.scalars != [1, -2])
+    }
+
     @Test("Adam, two steps by hand (Double)")
     func adamTwoSteps() {
         let p = parameter([1.0])

@@ -64,6 +64,36 @@ func addPartials<Scalar>(_ partials: Tensor<Scalar>?, into tensor: Tensor<Scalar
     }
 }
 
+/// What one chunk's share of a convolution's backward pass writes: its rows of the per-chunk weight
+/// and bias partials (`nil` where no gradient is needed) and the input's gradient buffer.
+struct ChunkGradients<Scalar: TensorScalar> {
+    let index: Int, weight: UnsafeMutablePointer<Scalar>?, bias: UnsafeMutablePointer<Scalar>?
+    let input: UnsafeMutablePointer<Scalar>?, accumulate: Bool
+}
+
+/// The backward pass both convolutions share: `body` runs once per chunk of images, in parallel, and
+/// the per-chunk weight and bias partials are then summed in chunk order (so the gradient is the same
+/// whatever the thread count).
+func backwardByChunks<Scalar>(
+    input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>?, chunks: ImageChunks,
+    _ body: @escaping (ChunkGradients<Scalar>) -> Void
+) {
+    func partials(_ tensor: Tensor<Scalar>?) -> Tensor<Scalar>? {
+        guard let tensor, tensor.requiresGradient else { return nil }
+        return Tensor<Scalar>(uninitializedShape: [chunks.count, tensor.count])
+    }
+    let (weightPartials, biasPartials) = (partials(weight), partials(bias))
+    withGradient(input) { dx, accumulate in
+        forEachTask(chunks.count) { index in
+            body(ChunkGradients(index: index, weight: weightPartials.map { $0.mutablePointer + index * weight.count },
+                                bias: biasPartials.map { $0.mutablePointer + index * bias!.count },
+                                input: dx, accumulate: accumulate))
+        }
+    }
+    addPartials(weightPartials, into: weight)
+    addPartials(biasPartials, into: bias)
+}
+
 /// 2-D convolution y = f(W ⋆ x + b) of a batch x [N, C, H, W] with a weight W [Cout, C, kH, kW] and a
 /// bias b [Cout] (PyTorch's `F.conv2d`, which computes a cross-correlation), optionally fused with an
 /// activation whose derivative needs only its output (ReLU, sigmoid, tanh, …).
@@ -120,41 +150,36 @@ public func convolution2D<Scalar>(
     let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
     return result.recording("convolution2D", inputs: inputs) { output in
         let gradient = output.gradient!
-        let weightPartials = weight.requiresGradient ? Tensor<Scalar>(uninitializedShape: [chunks.count, weight.count]) : nil
-        let biasPartials = bias?.requiresGradient == true ? Tensor<Scalar>(uninitializedShape: [chunks.count, outputChannels]) : nil
-        withGradient(input) { dx, accumulate in
-            forEachTask(chunks.count) { index in
-                let images = chunks.images(index), part = chunks.shape(shape, index), columnCount = part.columnCount
-                let outputOffset = images.lowerBound * outputImage, inputOffset = images.lowerBound * inputImage
-                // dz in the product's [Cout, n·P] layout, through the activation's derivative.
-                let dz = Tensor<Scalar>(uninitializedShape: [outputChannels, columnCount], operation: "gradient")
-                Scalar.batchToChannels(gradient.pointer + outputOffset, channels: outputChannels, batch: images.count,
-                                       planeSize: planeSize, activation: activation, output: output.pointer + outputOffset,
-                                       into: dz.mutablePointer)
-                if let biasPartials {
-                    Scalar.sumPerChannel(dz.pointer, batch: 1, channels: outputChannels, planeSize: columnCount,
-                                         into: biasPartials.mutablePointer + index * outputChannels, accumulate: false)
-                }
-                if let weightPartials {
-                    let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
-                    Scalar.imageToColumns(input.pointer + inputOffset, part, into: columns.mutablePointer)
-                    Scalar.gemmOnCallingThread(transposeA: false, transposeB: true, rows: outputChannels, columns: rows,
-                                               inner: columnCount, alpha: 1, a: dz.pointer, lda: columnCount,
-                                               b: columns.pointer, ldb: columnCount, beta: 0,
-                                               c: weightPartials.mutablePointer + index * weight.count, ldc: rows)
-                }
-                if let dx {
-                    let columnGradient = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "gradient")
-                    Scalar.gemmOnCallingThread(transposeA: true, transposeB: false, rows: rows, columns: columnCount,
-                                               inner: outputChannels, alpha: 1, a: weight.pointer, lda: rows,
-                                               b: dz.pointer, ldb: columnCount, beta: 0,
-                                               c: columnGradient.mutablePointer, ldc: columnCount)
-                    Scalar.columnsToImage(columnGradient.pointer, part, into: dx + inputOffset, accumulate: accumulate)
-                }
+        backwardByChunks(input: input, weight: weight, bias: bias, chunks: chunks) { chunk in
+            let images = chunks.images(chunk.index), part = chunks.shape(shape, chunk.index)
+            let columnCount = part.columnCount
+            let outputOffset = images.lowerBound * outputImage, inputOffset = images.lowerBound * inputImage
+            // dz in the product's [Cout, n·P] layout, through the activation's derivative.
+            let dz = Tensor<Scalar>(uninitializedShape: [outputChannels, columnCount], operation: "gradient")
+            Scalar.batchToChannels(gradient.pointer + outputOffset, channels: outputChannels, batch: images.count,
+                                   planeSize: planeSize, activation: activation, output: output.pointer + outputOffset,
+                                   into: dz.mutablePointer)
+            if let biasPartial = chunk.bias {
+                Scalar.sumPerChannel(dz.pointer, batch: 1, channels: outputChannels, planeSize: columnCount,
+                                     into: biasPartial, accumulate: false)
+            }
+            if let weightPartial = chunk.weight {
+                let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
+                Scalar.imageToColumns(input.pointer + inputOffset, part, into: columns.mutablePointer)
+                Scalar.gemmOnCallingThread(transposeA: false, transposeB: true, rows: outputChannels, columns: rows,
+                                           inner: columnCount, alpha: 1, a: dz.pointer, lda: columnCount,
+                                           b: columns.pointer, ldb: columnCount, beta: 0,
+                                           c: weightPartial, ldc: rows)
+            }
+            if let dx = chunk.input {
+                let columnGradient = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "gradient")
+                Scalar.gemmOnCallingThread(transposeA: true, transposeB: false, rows: rows, columns: columnCount,
+                                           inner: outputChannels, alpha: 1, a: weight.pointer, lda: rows,
+                                           b: dz.pointer, ldb: columnCount, beta: 0,
+                                           c: columnGradient.mutablePointer, ldc: columnCount)
+                Scalar.columnsToImage(columnGradient.pointer, part, into: dx + inputOffset, accumulate: chunk.accumulate)
             }
         }
-        addPartials(weightPartials, into: weight)
-        addPartials(biasPartials, into: bias)
     }
 }
 
@@ -211,48 +236,43 @@ public func transposedConvolution2D<Scalar>(
     let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
     return result.recording("transposedConvolution2D", inputs: inputs) { output in
         let gradient = output.gradient!
-        let weightPartials = weight.requiresGradient ? Tensor<Scalar>(uninitializedShape: [chunks.count, weight.count]) : nil
-        let biasPartials = bias?.requiresGradient == true ? Tensor<Scalar>(uninitializedShape: [chunks.count, outputChannels]) : nil
-        withGradient(input) { dx, accumulate in
-            forEachTask(chunks.count) { index in
-                let images = chunks.images(index), part = chunks.shape(shape, index), columnCount = part.columnCount
-                let outputOffset = images.lowerBound * outputImage, inputOffset = images.lowerBound * inputImage
-                let chunkValues = images.count * outputImage
-                var dz = UnsafePointer(gradient.pointer + outputOffset)
-                let derivative = activation.map { _ in Tensor<Scalar>(uninitializedShape: [chunkValues], operation: "gradient") }
-                if let activation, let derivative {
-                    Scalar.applyUnaryDerivativeSerial(activation, output: output.pointer + outputOffset, upstream: dz,
-                                                      into: derivative.mutablePointer, count: chunkValues)
-                    dz = derivative.pointer
-                }
-                if let biasPartials {
-                    Scalar.sumPerChannel(dz, batch: images.count, channels: outputChannels, planeSize: outputPlane,
-                                         into: biasPartials.mutablePointer + index * outputChannels, accumulate: false)
-                }
-                let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
-                Scalar.imageToColumns(dz, part, into: columns.mutablePointer)
-                if let weightPartials {
-                    let channelsFirst = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "channelsFirst")
-                    Scalar.batchToChannels(input.pointer + inputOffset, channels: inputChannels, batch: images.count,
-                                           planeSize: inputPlane, activation: nil, output: nil,
-                                           into: channelsFirst.mutablePointer)
-                    Scalar.gemmOnCallingThread(transposeA: false, transposeB: true, rows: inputChannels, columns: rows,
-                                               inner: columnCount, alpha: 1, a: channelsFirst.pointer, lda: columnCount,
-                                               b: columns.pointer, ldb: columnCount, beta: 0,
-                                               c: weightPartials.mutablePointer + index * weight.count, ldc: rows)
-                }
-                if let dx {
-                    let product = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "gradient")
-                    Scalar.gemmOnCallingThread(transposeA: false, transposeB: false, rows: inputChannels, columns: columnCount,
-                                               inner: rows, alpha: 1, a: weight.pointer, lda: rows, b: columns.pointer,
-                                               ldb: columnCount, beta: 0, c: product.mutablePointer, ldc: columnCount)
-                    Scalar.channelsToBatch(product.pointer, channels: inputChannels, batch: images.count,
-                                           planeSize: inputPlane, bias: nil, activation: nil, into: dx + inputOffset,
-                                           accumulate: accumulate)
-                }
+        backwardByChunks(input: input, weight: weight, bias: bias, chunks: chunks) { chunk in
+            let images = chunks.images(chunk.index), part = chunks.shape(shape, chunk.index)
+            let columnCount = part.columnCount
+            let outputOffset = images.lowerBound * outputImage, inputOffset = images.lowerBound * inputImage
+            let chunkValues = images.count * outputImage
+            var dz = UnsafePointer(gradient.pointer + outputOffset)
+            let derivative = activation.map { _ in Tensor<Scalar>(uninitializedShape: [chunkValues], operation: "gradient") }
+            if let activation, let derivative {
+                Scalar.applyUnaryDerivativeSerial(activation, output: output.pointer + outputOffset, upstream: dz,
+                                                  into: derivative.mutablePointer, count: chunkValues)
+                dz = derivative.pointer
+            }
+            if let biasPartial = chunk.bias {
+                Scalar.sumPerChannel(dz, batch: images.count, channels: outputChannels, planeSize: outputPlane,
+                                     into: biasPartial, accumulate: false)
+            }
+            let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
+            Scalar.imageToColumns(dz, part, into: columns.mutablePointer)
+            if let weightPartial = chunk.weight {
+                let channelsFirst = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "channelsFirst")
+                Scalar.batchToChannels(input.pointer + inputOffset, channels: inputChannels, batch: images.count,
+                                       planeSize: inputPlane, activation: nil, output: nil,
+                                       into: channelsFirst.mutablePointer)
+                Scalar.gemmOnCallingThread(transposeA: false, transposeB: true, rows: inputChannels, columns: rows,
+                                           inner: columnCount, alpha: 1, a: channelsFirst.pointer, lda: columnCount,
+                                           b: columns.pointer, ldb: columnCount, beta: 0,
+                                           c: weightPartial, ldc: rows)
+            }
+            if let dx = chunk.input {
+                let product = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "gradient")
+                Scalar.gemmOnCallingThread(transposeA: false, transposeB: false, rows: inputChannels, columns: columnCount,
+                                           inner: rows, alpha: 1, a: weight.pointer, lda: rows, b: columns.pointer,
+                                           ldb: columnCount, beta: 0, c: product.mutablePointer, ldc: columnCount)
+                Scalar.channelsToBatch(product.pointer, channels: inputChannels, batch: images.count,
+                                       planeSize: inputPlane, bias: nil, activation: nil, into: dx + inputOffset,
+                                       accumulate: chunk.accumulate)
             }
         }
-        addPartials(weightPartials, into: weight)
-        addPartials(biasPartials, into: bias)
     }
 }

@@ -14,6 +14,18 @@ public protocol Optimizer {
 extension Optimizer {
     /// Forgets every parameter's gradient; call before each step's `backward()`.
     public func zeroGradients() { parameters.forEach { $0.zeroGradient() } }
+
+    /// One training step on the loss `loss()` computes: forget the old gradients, compute the loss,
+    /// `backward()`, `step()`. Returns the loss's value (the closure form of PyTorch's
+    /// `optimizer.step(closure)`).
+    @discardableResult
+    public mutating func minimize(_ loss: () -> Tensor<Scalar>) -> Double {
+        zeroGradients()
+        let value = loss()
+        value.backward()
+        step()
+        return Double(value.scalarValue)
+    }
 }
 
 /// Adam (Kingma & Ba 2015) with the same update as `torch.optim.Adam`:

@@ -5,22 +5,9 @@
 #   python3 Tests/TensorEngineTests/References/contractive.py
 import torch
 
+from inputs import pattern, show
+
 torch.set_default_dtype(torch.float64)
-
-
-def pattern(shape, multiplier, modulus, offset, scale):
-    """((i * multiplier) % modulus - offset) / scale for i = 0, 1, ... in row-major order."""
-    count = 1
-    for extent in shape:
-        count *= extent
-    values = [((i * multiplier) % modulus - offset) / scale for i in range(count)]
-    return torch.tensor(values).reshape(shape)
-
-
-def show(name, tensor):
-    flat = tensor.flatten().tolist()
-    print(f"{name} {list(tensor.shape)}: [" + ", ".join(repr(v) for v in flat) + "]")
-
 
 for name, activation, slope in [
     ("sigmoid", torch.sigmoid, lambda h: h * (1 - h)),

@@ -3,24 +3,11 @@
 #   python3 Tests/TensorEngineTests/References/convolution.py
 # Inputs are exact binary fractions from a formula, so both sides start from identical values.
 import torch
+
+from inputs import pattern, show
 import torch.nn.functional as F
 
 torch.set_default_dtype(torch.float64)
-
-
-def pattern(shape, multiplier, modulus, offset, scale):
-    """((i * multiplier) % modulus - offset) / scale for i = 0, 1, ... in row-major order."""
-    count = 1
-    for extent in shape:
-        count *= extent
-    values = [((i * multiplier) % modulus - offset) / scale for i in range(count)]
-    return torch.tensor(values).reshape(shape)
-
-
-def show(name, tensor):
-    flat = tensor.flatten().tolist()
-    print(f"{name} {list(tensor.shape)}: [" + ", ".join(repr(v) for v in flat) + "]")
-
 
 x = pattern([2, 2, 5, 5], 7, 11, 5, 4)
 w = pattern([3, 2, 3, 3], 5, 9, 4, 8)
