@@ -23,6 +23,13 @@ public func loadPartial<S: TensorScalar>(_ pointer: UnsafePointer<S>, _ offset: 
     return vector
 }
 
+/// ``load(_:_:)`` when `width` is 16, else ``loadPartial(_:_:_:)`` (the branch folds away where
+/// `width` is the constant 16).
+@inlinable @inline(__always)
+public func loadLanes<S: TensorScalar>(_ pointer: UnsafePointer<S>, _ offset: Int, _ width: Int) -> SIMD16<S> {
+    width == 16 ? load(pointer, offset) : loadPartial(pointer, offset, width)
+}
+
 /// Stores the first `count` lanes (see ``loadPartial(_:_:_:)``).
 @inlinable @inline(__always)
 public func storePartial<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutablePointer<S>, _ offset: Int, _ count: Int) {

@@ -167,8 +167,10 @@ extension TensorScalar {
                 let offset = (n * channels + channel) * planeSize
                 let to = destination + (channel * batch + n) * planeSize
                 if let activation, let output {
-                    applyUnaryDerivativeSerial(activation, output: output + offset, upstream: source + offset,
-                                               into: to, count: planeSize)
+                    // The fused activations' derivatives need only the output, so it stands in for x.
+                    applyUnaryDerivative(activation, input: output + offset, output: output + offset,
+                                         upstream: source + offset, into: to, count: planeSize,
+                                         accumulate: false, serial: true)
                 } else {
                     to.update(from: source + offset, count: planeSize)
                 }
@@ -206,20 +208,6 @@ extension TensorScalar {
             var total: Self = 0
             for n in 0..<batch { total += sum(x + (n * channels + channel) * planeSize, count: planeSize) }
             out[channel] = accumulate ? out[channel] + total : total
-        }
-    }
-
-    /// out = upstream ⊙ f′(y) from the forward output y, on one thread (inside an already split loop).
-    @_specialize(where Self == Float)
-    @_specialize(where Self == Double)
-    static func applyUnaryDerivativeSerial(
-        _ function: UnaryFunction, output y: UnsafePointer<Self>, upstream g: UnsafePointer<Self>,
-        into out: UnsafeMutablePointer<Self>, count: Int
-    ) {
-        switch function {
-        case .relu: map3Serial(y, y, g, out, count, false) { $2 * UnaryFunction.relu.derivative(input: $0, output: $1) }
-        case .sigmoid: map3Serial(y, y, g, out, count, false) { $2 * UnaryFunction.sigmoid.derivative(input: $0, output: $1) }
-        default: map3Serial(y, y, g, out, count, false) { $2 * function.derivative(input: $0, output: $1) }
         }
     }
 }

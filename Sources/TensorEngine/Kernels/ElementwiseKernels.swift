@@ -30,24 +30,29 @@ extension TensorScalar {
         }
     }
 
-    /// out (+)= g ⊙ f′(x), where f′ may be computed from the input x or the forward output y.
+    /// out (+)= g ⊙ f′(x), where f′ may be computed from the input x or the forward output y; split
+    /// across the engine's threads, or on the calling thread when `serial` (inside an already split loop).
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func applyUnaryDerivative(
         _ function: UnaryFunction, input x: UnsafePointer<Self>, output y: UnsafePointer<Self>,
-        upstream g: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>, count: Int, accumulate: Bool
+        upstream g: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>, count: Int, accumulate: Bool,
+        serial: Bool = false
     ) {
+        @inline(__always) func run(_ body: (SIMD16<Self>, SIMD16<Self>, SIMD16<Self>) -> SIMD16<Self>) {
+            if serial {
+                map3Serial(x, y, g, out, count, accumulate, body)
+            } else {
+                map3Accumulating(x, y, g, out, count, accumulate, body)
+            }
+        }
+        // One loop per common case, so the switch is outside the loop.
         switch function {
-        case .relu:
-            map3Accumulating(x, y, g, out, count, accumulate) { $2 * UnaryFunction.relu.derivative(input: $0, output: $1) }
-        case .sigmoid:
-            map3Accumulating(x, y, g, out, count, accumulate) { $2 * UnaryFunction.sigmoid.derivative(input: $0, output: $1) }
-        case .tanh:
-            map3Accumulating(x, y, g, out, count, accumulate) { $2 * UnaryFunction.tanh.derivative(input: $0, output: $1) }
-        case .exp:
-            map3Accumulating(x, y, g, out, count, accumulate) { $2 * UnaryFunction.exp.derivative(input: $0, output: $1) }
-        default:
-            map3Accumulating(x, y, g, out, count, accumulate) { $2 * function.derivative(input: $0, output: $1) }
+        case .relu: run { $2 * UnaryFunction.relu.derivative(input: $0, output: $1) }
+        case .sigmoid: run { $2 * UnaryFunction.sigmoid.derivative(input: $0, output: $1) }
+        case .tanh: run { $2 * UnaryFunction.tanh.derivative(input: $0, output: $1) }
+        case .exp: run { $2 * UnaryFunction.exp.derivative(input: $0, output: $1) }
+        default: run { $2 * function.derivative(input: $0, output: $1) }
         }
     }
 

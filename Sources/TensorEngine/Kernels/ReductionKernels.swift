@@ -8,32 +8,32 @@ import KernelCore
 // inside its loops, whichever file it is called from.
 
 extension TensorScalar {
+    /// Σ over 16-lane blocks of `lanes(start, width)`, in a fixed order: the reductions' one loop.
+    /// `width` is 16 but for a last partial block, whose missing lanes must read as zero.
+    @inline(__always)
+    static func sumOfLanes(count: Int, _ lanes: (_ start: Int, _ width: Int) -> SIMD16<Self>) -> SIMD16<Self> {
+        var accumulator = SIMD16<Self>()
+        var i = 0
+        while i + 16 <= count {
+            accumulator += lanes(i, 16)
+            i += 16
+        }
+        if i < count { accumulator += lanes(i, count - i) }
+        return accumulator
+    }
+
     /// Σ x, summed in a fixed order (so the same input always gives the same bits).
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func sum(_ x: UnsafePointer<Self>, count: Int) -> Self {
-        var accumulator = SIMD16<Self>()
-        var i = 0
-        while i + 16 <= count {
-            accumulator += load(x, i)
-            i += 16
-        }
-        if i < count { accumulator += loadPartial(x, i, count - i) }
-        return horizontalSum(accumulator)
+        horizontalSum(sumOfLanes(count: count) { loadLanes(x, $0, $1) })
     }
 
     /// Σ a ⊙ b.
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int) -> Self {
-        var accumulator = SIMD16<Self>()
-        var i = 0
-        while i + 16 <= count {
-            accumulator += load(a, i) * load(b, i)
-            i += 16
-        }
-        if i < count { accumulator += loadPartial(a, i, count - i) * loadPartial(b, i, count - i) }
-        return horizontalSum(accumulator)
+        horizontalSum(sumOfLanes(count: count) { loadLanes(a, $0, $1) * loadLanes(b, $0, $1) })
     }
 
     /// The largest element and its first index (NaN wins, so a NaN is never hidden).
@@ -54,18 +54,7 @@ extension TensorScalar {
     @_specialize(where Self == Double)
     static func allFinite(_ x: UnsafePointer<Self>, count: Int) -> Bool {
         // x − x is 0 for finite x and NaN for NaN or ±∞; NaN makes the sum NaN.
-        var accumulator = SIMD16<Self>()
-        var i = 0
-        while i + 16 <= count {
-            let v = load(x, i)
-            accumulator += v - v
-            i += 16
-        }
-        if i < count {
-            let v = loadPartial(x, i, count - i)
-            accumulator += v - v
-        }
-        return horizontalSum(accumulator) == 0
+        horizontalSum(sumOfLanes(count: count) { let v = loadLanes(x, $0, $1); return v - v }) == 0
     }
 
     /// out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c]: the gradient of a row broadcast.

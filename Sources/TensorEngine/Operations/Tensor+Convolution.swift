@@ -244,8 +244,9 @@ public func transposedConvolution2D<Scalar>(
             var dz = UnsafePointer(gradient.pointer + outputOffset)
             let derivative = activation.map { _ in Tensor<Scalar>(uninitializedShape: [chunkValues], operation: "gradient") }
             if let activation, let derivative {
-                Scalar.applyUnaryDerivativeSerial(activation, output: output.pointer + outputOffset, upstream: dz,
-                                                  into: derivative.mutablePointer, count: chunkValues)
+                let y = output.pointer + outputOffset  // the derivative needs only the output
+                Scalar.applyUnaryDerivative(activation, input: y, output: y, upstream: dz, into: derivative.mutablePointer,
+                                            count: chunkValues, accumulate: false, serial: true)
                 dz = derivative.pointer
             }
             if let biasPartial = chunk.bias {

@@ -57,41 +57,29 @@ public func softplus<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x.applying
 
 /// Row-wise softmax of a matrix: y_ij = e^(x_ij) / Σ_k e^(x_ik).
 /// d/dx_ij = y_ij (g_ij − Σ_k g_ik y_ik).
-public func softmax<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-    precondition(x.shape.count == 2, "softmax: needs a matrix [rows, columns], got \(describe(x.shape))")
-    let rows = x.shape[0], columns = x.shape[1]
-    let result = Tensor<Scalar>(uninitializedShape: x.shape, operation: "softmax")
-    Scalar.softmaxRows(x.pointer, result.mutablePointer, rows: rows, columns: columns, logarithm: false)
-    return result.recording("softmax", inputs: [x]) { output in
-        let g = output.gradient!
-        x.accumulateGradient { dx, accumulate in
-            for row in 0..<rows {
-                let y = output.pointer + row * columns, gRow = g.pointer + row * columns, out = dx + row * columns
-                let weighted = Scalar.dot(gRow, y, count: columns)
-                for column in 0..<columns {
-                    let value = y[column] * (gRow[column] - weighted)
-                    out[column] = accumulate ? out[column] + value : value
-                }
-            }
-        }
-    }
-}
+public func softmax<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> { rowSoftmax(x, logarithm: false) }
 
 /// Row-wise log-softmax of a matrix: y_ij = x_ij − log Σ_k e^(x_ik), computed stably.
 /// d/dx_ij = g_ij − softmax_ij Σ_k g_ik.
-public func logSoftmax<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-    precondition(x.shape.count == 2, "logSoftmax: needs a matrix [rows, columns], got \(describe(x.shape))")
+public func logSoftmax<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> { rowSoftmax(x, logarithm: true) }
+
+/// Softmax or log-softmax of each row, with the derivatives above.
+func rowSoftmax<Scalar>(_ x: Tensor<Scalar>, logarithm: Bool) -> Tensor<Scalar> {
+    let name = logarithm ? "logSoftmax" : "softmax"
+    precondition(x.shape.count == 2, "\(name): needs a matrix [rows, columns], got \(describe(x.shape))")
     let rows = x.shape[0], columns = x.shape[1]
-    let result = Tensor<Scalar>(uninitializedShape: x.shape, operation: "logSoftmax")
-    Scalar.softmaxRows(x.pointer, result.mutablePointer, rows: rows, columns: columns, logarithm: true)
-    return result.recording("logSoftmax", inputs: [x]) { output in
+    let result = Tensor<Scalar>(uninitializedShape: x.shape, operation: name)
+    Scalar.softmaxRows(x.pointer, result.mutablePointer, rows: rows, columns: columns, logarithm: logarithm)
+    return result.recording(name, inputs: [x]) { output in
         let g = output.gradient!
         x.accumulateGradient { dx, accumulate in
             for row in 0..<rows {
                 let y = output.pointer + row * columns, gRow = g.pointer + row * columns, out = dx + row * columns
-                let total = Scalar.sum(gRow, count: columns)
+                // Σ_k g_ik (log-softmax) or Σ_k g_ik y_ik (softmax).
+                let total = logarithm ? Scalar.sum(gRow, count: columns) : Scalar.dot(gRow, y, count: columns)
                 for column in 0..<columns {
-                    let value = gRow[column] - Scalar(Foundation.exp(Double(y[column]))) * total
+                    let value = logarithm ? gRow[column] - Scalar(Foundation.exp(Double(y[column]))) * total
+                                          : y[column] * (gRow[column] - total)
                     out[column] = accumulate ? out[column] + value : value
                 }
             }
