@@ -7,37 +7,40 @@ import KernelCore
 // (`@_specialize`), so a call from generic code runs a specialised copy with no generic dispatch
 // inside its loops, whichever file it is called from.
 
-extension TensorScalar {
-    /// Σ max(z, 0) − z y + log(1 + e^−|z|); optionally the per-element losses and the gradient
-    /// scale · (σ(z) − y), all in one pass.
-    @_specialize(where Self == Float)
-    @_specialize(where Self == Double)
-    static func sigmoidCrossEntropy(
-        logits z: UnsafePointer<Self>, labels y: UnsafePointer<Self>, count: Int,
-        losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?, gradientScale: Self
-    ) -> Double {
-        fusedLossPass(z, y, count: count, losses: losses, gradient: gradient) { logits, labels in
-            // loss = max(z, 0) − z y + log(1 + e^−|z|);  ∂loss/∂z = σ(z) − y, σ from the same e^−|z|.
-            let negative = Self.lanesLess(logits, SIMD16<Self>())
-            let e = Self.vectorExp(-logits.replacing(with: -logits, where: negative))
-            let loss = logits.replacing(with: 0, where: negative) - logits * labels + Self.vectorLog1p(e)
-            let inverse = 1 / (1 + e)
-            let sigmoid = inverse.replacing(with: e * inverse, where: negative)
-            return (loss, gradientScale * (sigmoid - labels))
-        }
-    }
+/// The per-element losses computed with their gradient in one pass.
+enum ElementwiseLoss {
+    /// Of logits a against labels b: ℓ = max(a, 0) − a b + log(1 + e^−|a|), ∂ℓ/∂a = σ(a) − b.
+    case sigmoidCrossEntropy
+    /// Of predictions a against expected values b: ℓ = (a − b)², ∂ℓ/∂a = 2 (a − b).
+    case squaredError
+}
 
-    /// Σ (p − t)²; optionally the per-element losses and the gradient scale · 2 (p − t), in one pass.
+extension TensorScalar {
+    /// Σ ℓ(a, b) over `count` elements; optionally the per-element losses and the gradient
+    /// scale · ∂ℓ/∂a, all in one pass.
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
-    static func squaredError(
-        predicted p: UnsafePointer<Self>, expected t: UnsafePointer<Self>, count: Int,
+    static func elementwiseLoss(
+        _ kind: ElementwiseLoss, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int,
         losses: UnsafeMutablePointer<Self>?, gradient: UnsafeMutablePointer<Self>?, gradientScale: Self
     ) -> Double {
-        let twiceScale = 2 * gradientScale
-        return fusedLossPass(p, t, count: count, losses: losses, gradient: gradient) { predicted, expected in
-            let difference = predicted - expected
-            return (difference * difference, twiceScale * difference)
+        switch kind {
+        case .sigmoidCrossEntropy:
+            return fusedLossPass(a, b, count: count, losses: losses, gradient: gradient) { logits, labels in
+                // σ(z) from the same e^−|z| as the loss.
+                let negative = Self.lanesLess(logits, SIMD16<Self>())
+                let e = Self.vectorExp(-logits.replacing(with: -logits, where: negative))
+                let loss = logits.replacing(with: 0, where: negative) - logits * labels + Self.vectorLog1p(e)
+                let inverse = 1 / (1 + e)
+                let sigmoid = inverse.replacing(with: e * inverse, where: negative)
+                return (loss, gradientScale * (sigmoid - labels))
+            }
+        case .squaredError:
+            let twiceScale = 2 * gradientScale
+            return fusedLossPass(a, b, count: count, losses: losses, gradient: gradient) { predicted, expected in
+                let difference = predicted - expected
+                return (difference * difference, twiceScale * difference)
+            }
         }
     }
 

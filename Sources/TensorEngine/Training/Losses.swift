@@ -18,11 +18,14 @@ public enum Reduction: Sendable {
     case none
 }
 
-/// Applies a fused per-element loss: `kernel(losses?, gradient?, gradientScale)` returns the sum.
+/// Applies a fused per-element loss of `input` against `target` with the given reduction.
 private func fusedLoss<Scalar>(
-    _ name: String, _ input: Tensor<Scalar>, _ target: Tensor<Scalar>, reduction: Reduction,
-    kernel: (UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?, Scalar) -> Double
+    _ name: String, _ kind: ElementwiseLoss, _ input: Tensor<Scalar>, _ target: Tensor<Scalar>, reduction: Reduction
 ) -> Tensor<Scalar> {
+    func kernel(_ losses: UnsafeMutablePointer<Scalar>?, _ gradient: UnsafeMutablePointer<Scalar>?, _ scale: Scalar) -> Double {
+        Scalar.elementwiseLoss(kind, input.pointer, target.pointer, count: input.count, losses: losses, gradient: gradient,
+                               gradientScale: scale)
+    }
     precondition(input.shape == target.shape, "\(name): shapes \(describe(input.shape)) and \(describe(target.shape)) differ")
     precondition(input.count > 0, "\(name): empty tensors")
     if reduction == .none {
@@ -62,19 +65,13 @@ private func fusedLoss<Scalar>(
 /// `.batchMean` sums over each image's pixels and averages over the batch (the VAE's nats per image).
 /// The labels are data: no gradient flows to them (use the unfused ops if you need one).
 public func sigmoidCrossEntropy<Scalar>(logits: Tensor<Scalar>, labels: Tensor<Scalar>, reduction: Reduction = .mean) -> Tensor<Scalar> {
-    fusedLoss("sigmoidCrossEntropy", logits, labels, reduction: reduction) { losses, gradient, scale in
-        Scalar.sigmoidCrossEntropy(logits: logits.pointer, labels: labels.pointer, count: logits.count,
-                                   losses: losses, gradient: gradient, gradientScale: scale)
-    }
+    fusedLoss("sigmoidCrossEntropy", .sigmoidCrossEntropy, logits, labels, reduction: reduction)
 }
 
 /// Mean squared error: ℓ = (p − t)², ∂ℓ/∂p = 2 (p − t). Reduction `.mean` (default) averages over
 /// every element, as `torch.nn.MSELoss`. The expected values are data: no gradient flows to them.
 public func meanSquaredError<Scalar>(predicted: Tensor<Scalar>, expected: Tensor<Scalar>, reduction: Reduction = .mean) -> Tensor<Scalar> {
-    fusedLoss("meanSquaredError", predicted, expected, reduction: reduction) { losses, gradient, scale in
-        Scalar.squaredError(predicted: predicted.pointer, expected: expected.pointer, count: predicted.count,
-                            losses: losses, gradient: gradient, gradientScale: scale)
-    }
+    fusedLoss("meanSquaredError", .squaredError, predicted, expected, reduction: reduction)
 }
 
 /// Softmax cross-entropy of logits z [rows, classes] against target distributions y (each row sums
