@@ -43,11 +43,6 @@ public struct Histogram: Chart {
         self.referenceLines = referenceLines
     }
 
-    /// Renders the chart; see `Chart.render(width:height:scale:)`.
-    public func render(width: Int, height: Int, scale: Int = 2) throws -> RasterImage {
-        try figure(width: width, height: height).render(width: width, height: height, scale: scale)
-    }
-
     /// The bins' lower edge and width, spanning `range` or all finite values.
     private var binning: (lower: Double, width: Double)? {
         var bounds = DataBounds()
@@ -78,16 +73,15 @@ public struct Histogram: Chart {
 }
 
 extension Histogram: PanelSource {
-    var chartName: String { "Histogram" }
-    var xRange: ClosedRange<Double>? { nil }
-    var yRange: ClosedRange<Double>? { nil }
+    var xAxis: AxisOptions { AxisOptions() }
+    var yAxis: AxisOptions { AxisOptions() }
     var yStartsAtZero: Bool { true }
 
     func validate() throws {
-        guard !series.isEmpty else { throw FigureError("Histogram: no series") }
-        guard binCount >= 1 else { throw FigureError("Histogram: binCount must be at least 1, got \(binCount)") }
+        guard !series.isEmpty else { throw FigureError("\(chartName): no series") }
+        guard binCount >= 1 else { throw FigureError("\(chartName): binCount must be at least 1, got \(binCount)") }
         for group in series where !group.values.contains(where: \.isFinite) {
-            throw FigureError("Histogram: series \"\(group.name)\" has no finite values")
+            throw FigureError("\(chartName): series \"\(group.name)\" has no finite values")
         }
     }
 
