@@ -21,7 +21,7 @@ public struct Histogram: Chart {
     /// sizes can be compared.
     public var density: Bool
     /// Fill opacity of the bars (default 0.45).
-    public var opacity: Double
+    public var opacity = 0.45
     /// Where the legend goes (default: the emptiest inside corner).
     public var legendPlacement: LegendPlacement
     /// Dashed reference lines (e.g. a detection threshold).
@@ -38,7 +38,6 @@ public struct Histogram: Chart {
         self.binCount = binCount
         self.range = range
         self.density = density
-        self.opacity = 0.45
         self.legendPlacement = legendPlacement
         self.referenceLines = referenceLines
     }

@@ -51,18 +51,18 @@ public struct LinePlot: Chart {
     public var yLabel: String
     /// The lines, drawn in order.
     public var series: [LineSeries]
-    /// Draw a dot at every data point.
-    public var showsMarkers: Bool
-    /// Line width in points (default 1.6).
-    public var lineWidth: Double
-    /// Where the legend goes (default: the emptiest inside corner).
-    public var legendPlacement: LegendPlacement
-    /// Dashed reference lines (e.g. y = 0).
-    public var referenceLines: [ReferenceLine]
     /// The x axis' range, scale and tick values (`logarithmicX` and `xTickValues` of the initialiser).
     public var xAxis: AxisOptions
     /// The y axis' range, scale and tick values.
     public var yAxis: AxisOptions
+    /// Draw a dot at every data point.
+    public var showsMarkers: Bool
+    /// Line width in points (default 1.6).
+    public var lineWidth = 1.6
+    /// Where the legend goes (default: the emptiest inside corner).
+    public var legendPlacement: LegendPlacement
+    /// Dashed reference lines (e.g. y = 0).
+    public var referenceLines: [ReferenceLine]
 
     /// Creates a line plot.
     public init(title: String = "", xLabel: String = "", yLabel: String = "", series: [LineSeries],
@@ -73,12 +73,11 @@ public struct LinePlot: Chart {
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
-        self.showsMarkers = showsMarkers
-        self.lineWidth = 1.6
-        self.legendPlacement = legendPlacement
-        self.referenceLines = referenceLines
         self.xAxis = AxisOptions(logarithmic: logarithmicX, tickValues: xTickValues)
         self.yAxis = AxisOptions(logarithmic: logarithmicY, tickValues: yTickValues)
+        self.showsMarkers = showsMarkers
+        self.legendPlacement = legendPlacement
+        self.referenceLines = referenceLines
     }
 
     private func color(of index: Int) -> Color { series[index].color ?? Palette.color(at: index) }

@@ -33,15 +33,15 @@ public struct VectorField: Chart {
     /// Multiplier from vector length to drawn length in data units; `nil` scales automatically.
     public var arrowScale: Double?
     /// Arrow colour (default near-black).
-    public var arrowColor: Color
+    public var arrowColor = Palette.ink
     /// Where the legend goes (default outside on the right).
-    public var legendPlacement: LegendPlacement
+    public var legendPlacement: LegendPlacement = .outsideRight
     /// Dashed reference lines.
-    public var referenceLines: [ReferenceLine]
+    public var referenceLines: [ReferenceLine] = []
     /// The x axis' range (`nil` fits arrows and points), scale and tick values.
-    public var xAxis: AxisOptions
+    public var xAxis = AxisOptions()
     /// The y axis' range, scale and tick values.
-    public var yAxis: AxisOptions
+    public var yAxis = AxisOptions()
 
     /// Creates a vector field from Float or Double arrays.
     /// - Parameters:
@@ -65,11 +65,6 @@ public struct VectorField: Chart {
         self.pointY = doubles(pointY)
         self.pointClasses = pointClasses
         self.classNames = classNames
-        self.arrowColor = Palette.ink
-        self.legendPlacement = .outsideRight
-        self.referenceLines = []
-        self.xAxis = AxisOptions()
-        self.yAxis = AxisOptions()
     }
 
     private var finiteArrows: [Int] {
