@@ -158,7 +158,7 @@ func writeMaps(_ maps: [(title: String, points: Tensor<Float>, outside: Double)]
                                classNames: topics)
         guard outside > 0 else { return plot }
         let xRange = quantileRange(x, outside: outside), yRange = quantileRange(y, outside: outside)
-        (plot.xRange, plot.yRange) = (xRange, yRange)
+        (plot.xAxis.range, plot.yAxis.range) = (xRange, yRange)
         let hidden = zip(x, y).filter { !xRange.contains($0) || !yRange.contains($1) }.count
         run.record("map_points_outside", Double(hidden) / Double(x.count))
         return plot

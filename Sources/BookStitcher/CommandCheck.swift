@@ -1,6 +1,7 @@
 import Foundation
 
-/// A `swift run …` command written in the book's prose, with where it was written.
+/// A `swift run …` command written in the book's prose, with where it was written. Only
+/// `CommandCheck.commands(inMarkdown:path:)` makes one, through the memberwise initialiser.
 public struct ProseCommand: Equatable, Sendable {
     /// The Markdown file, as given.
     public let path: String
@@ -8,13 +9,6 @@ public struct ProseCommand: Equatable, Sendable {
     public let line: Int
     /// The command, from `swift run` to its end (a trailing `# comment` removed).
     public let text: String
-
-    /// Creates a command found at `path:line`.
-    public init(path: String, line: Int, text: String) {
-        self.path = path
-        self.line = line
-        self.text = text
-    }
 }
 
 /// Checks that every `swift run …` command the book tells a reader to type parses and runs: each is

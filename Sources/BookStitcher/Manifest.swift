@@ -107,13 +107,6 @@ public struct ManifestChapter: Codable, Equatable, Sendable {
     /// and `run` directives, resolved against this chapter's run.
     public var keyResult: String
 
-    /// Creates a manifest chapter entry.
-    public init(directory: String, short: String, keyResult: String) {
-        self.directory = directory
-        self.short = short
-        self.keyResult = keyResult
-    }
-
     /// The chapter's executable, `chapter-<short>`.
     public var executableName: String { "chapter-\(short)" }
 }

@@ -39,25 +39,25 @@ public struct DownloadSource: Sendable {
     public static let fashionMNIST = DownloadSource(
         kind: .fashionMNIST,
         baseURL: URL(string: "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/")!,
-        files: [
-            DownloadFile(name: "train-images-idx3-ubyte.gz", md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
-            DownloadFile(name: "train-labels-idx1-ubyte.gz", md5: "25c81989df183df01b3e8a0aad5dffbe"),
-            DownloadFile(name: "t10k-images-idx3-ubyte.gz", md5: "bef4ecab320f06d8554ea6380940ec79"),
-            DownloadFile(name: "t10k-labels-idx1-ubyte.gz", md5: "bb300cfdad3c16e7a12a480ee83cd310"),
-        ]
+        gzippedIDXChecksums: ["8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
+                              "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310"]
     )
 
     /// MNIST over HTTPS from the mirror torchvision uses, with torchvision's MD5s.
     public static let mnist = DownloadSource(
         kind: .mnist,
         baseURL: URL(string: "https://ossci-datasets.s3.amazonaws.com/mnist/")!,
-        files: [
-            DownloadFile(name: "train-images-idx3-ubyte.gz", md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
-            DownloadFile(name: "train-labels-idx1-ubyte.gz", md5: "d53e105ee54ea40749a09fcbcd1e9432"),
-            DownloadFile(name: "t10k-images-idx3-ubyte.gz", md5: "9fb629c4189551a2d022fa330f9573f3"),
-            DownloadFile(name: "t10k-labels-idx1-ubyte.gz", md5: "ec29112dd5afa0611ce80d1b7f02629c"),
-        ]
+        gzippedIDXChecksums: ["f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
+                              "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c"]
     )
+
+    /// A set published as the four gzipped IDX files (`IDXFileName.all` + `.gz`), with their MD5s
+    /// in that order.
+    private init(kind: ImageDatasetKind, baseURL: URL, gzippedIDXChecksums: [String]) {
+        self.init(kind: kind, baseURL: baseURL, files: zip(IDXFileName.all, gzippedIDXChecksums).map {
+            DownloadFile(name: $0 + ".gz", md5: $1)
+        })
+    }
 }
 
 /// Downloads files, verifying each checksum before it is written.

@@ -48,21 +48,6 @@ struct AxisSpec {
         return AxisSpec(lower: lower, upper: upper, logarithmic: true, ticks: ticks.major, minorTicks: ticks.minor)
     }
 
-    /// One axis of a chart's panel over `range`: logarithmic (padded unless the caller fixed the range),
-    /// exactly the caller's range, or fitted to the data with a margin (the lower bound pinned when
-    /// `pinLower`). Throws, naming `chart` and `direction` ("x" or "y"), when a logarithmic range is not positive.
-    static func fitted(to range: ClosedRange<Double>, direction: String, of chart: String, isFixed: Bool,
-                       logarithmic: Bool, length: Double, spacing: Double, pinLower: Bool = false) throws -> AxisSpec {
-        if logarithmic {
-            guard range.lowerBound > 0 else {
-                throw FigureError("\(chart): a logarithmic \(direction) axis needs positive values")
-            }
-            return AxisSpec.logarithmic(range, padded: !isFixed)
-        }
-        return isFixed ? AxisSpec.fixed(range, length: length, spacing: spacing)
-            : AxisSpec.linear(range, length: length, spacing: spacing, pinLower: pinLower)
-    }
-
     /// This axis with labelled ticks at `values` (e.g. 1, 2, 4, …, 32 on a logarithmic axis) instead of
     /// its automatic ticks, and no minor ticks. Values outside the axis, or not positive on a logarithmic
     /// axis, are left out.
@@ -78,6 +63,36 @@ struct AxisSpec {
     /// An exact (unpadded) linear axis over a caller-chosen range.
     static func fixed(_ range: ClosedRange<Double>, length: Double, spacing: Double) -> AxisSpec {
         linear(range, length: length, spacing: spacing, margin: 0)
+    }
+}
+
+extension AxisOptions {
+    /// The span the axis must show: the caller's fixed range, else the data's extent widened to the
+    /// caller's tick values (only the positive ones on a logarithmic axis); `nil` when nothing is finite.
+    func span(fitting data: ClosedRange<Double>?) -> ClosedRange<Double>? {
+        if let range { return range }
+        var bounds = DataBounds(x: data)
+        for value in tickValues ?? [] where !logarithmic || value > 0 { bounds.include(x: value) }
+        return bounds.x
+    }
+
+    /// The axis over `span`: logarithmic (padded unless the caller fixed the range), exactly the
+    /// caller's range, or fitted to the data with a margin (the lower bound pinned when `pinLower`),
+    /// labelled at the caller's tick values if any. Throws, naming `chart` and `direction` ("x" or
+    /// "y"), when a logarithmic span is not positive.
+    func axis(over span: ClosedRange<Double>, direction: String, of chart: String,
+              length: Double, spacing: Double, pinLower: Bool = false) throws -> AxisSpec {
+        let axis: AxisSpec
+        if logarithmic {
+            guard span.lowerBound > 0 else {
+                throw FigureError("\(chart): a logarithmic \(direction) axis needs positive values")
+            }
+            axis = AxisSpec.logarithmic(span, padded: range == nil)
+        } else {
+            axis = range != nil ? AxisSpec.fixed(span, length: length, spacing: spacing)
+                : AxisSpec.linear(span, length: length, spacing: spacing, pinLower: pinLower)
+        }
+        return tickValues.map { axis.withTicks(at: $0) } ?? axis
     }
 }
 

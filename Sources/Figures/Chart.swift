@@ -13,6 +13,11 @@ public protocol Chart {
 }
 
 extension Chart {
+    /// Renders the chart at 2 pixels per point; see `render(width:height:scale:)`.
+    public func render(width: Int, height: Int) throws -> RasterImage {
+        try render(width: width, height: height, scale: 2)
+    }
+
     /// The chart encoded as PNG (`width·scale`×`height·scale` pixels).
     public func pngData(width: Int = 800, height: Int = 600, scale: Int = 2) throws -> Data {
         try render(width: width, height: height, scale: scale).pngData()
@@ -76,6 +81,25 @@ public struct ReferenceLine: Sendable {
     /// A vertical line at `x`.
     public static func vertical(_ x: Double, label: String = "") -> ReferenceLine {
         ReferenceLine(orientation: .vertical, value: x, label: label)
+    }
+}
+
+/// What the caller fixes on one axis of a plot: its range, its scale and where its labelled ticks
+/// go. The default fits a linear axis with automatic ticks to the data.
+public struct AxisOptions: Sendable {
+    /// Fixed range; `nil` fits the data with a small margin.
+    public var range: ClosedRange<Double>?
+    /// Use a logarithmic scale (values that are not positive are skipped).
+    public var logarithmic: Bool
+    /// Labelled ticks at these values instead of automatic ones (the axis widens to show them
+    /// unless `range` is fixed); `nil` for automatic ticks.
+    public var tickValues: [Double]?
+
+    /// Creates the options of one axis.
+    public init(range: ClosedRange<Double>? = nil, logarithmic: Bool = false, tickValues: [Double]? = nil) {
+        self.range = range
+        self.logarithmic = logarithmic
+        self.tickValues = tickValues
     }
 }
 

@@ -21,7 +21,7 @@ public struct Histogram: Chart {
     /// sizes can be compared.
     public var density: Bool
     /// Fill opacity of the bars (default 0.45).
-    public var opacity: Double
+    public var opacity = 0.45
     /// Where the legend goes (default: the emptiest inside corner).
     public var legendPlacement: LegendPlacement
     /// Dashed reference lines (e.g. a detection threshold).
@@ -38,14 +38,8 @@ public struct Histogram: Chart {
         self.binCount = binCount
         self.range = range
         self.density = density
-        self.opacity = 0.45
         self.legendPlacement = legendPlacement
         self.referenceLines = referenceLines
-    }
-
-    /// Renders the chart; see `Chart.render(width:height:scale:)`.
-    public func render(width: Int, height: Int, scale: Int = 2) throws -> RasterImage {
-        try figure(width: width, height: height).render(width: width, height: height, scale: scale)
     }
 
     /// The bins' lower edge and width, spanning `range` or all finite values.
@@ -78,16 +72,15 @@ public struct Histogram: Chart {
 }
 
 extension Histogram: PanelSource {
-    var chartName: String { "Histogram" }
-    var xRange: ClosedRange<Double>? { nil }
-    var yRange: ClosedRange<Double>? { nil }
+    var xAxis: AxisOptions { AxisOptions() }
+    var yAxis: AxisOptions { AxisOptions() }
     var yStartsAtZero: Bool { true }
 
     func validate() throws {
-        guard !series.isEmpty else { throw FigureError("Histogram: no series") }
-        guard binCount >= 1 else { throw FigureError("Histogram: binCount must be at least 1, got \(binCount)") }
+        guard !series.isEmpty else { throw FigureError("\(chartName): no series") }
+        guard binCount >= 1 else { throw FigureError("\(chartName): binCount must be at least 1, got \(binCount)") }
         for group in series where !group.values.contains(where: \.isFinite) {
-            throw FigureError("Histogram: series \"\(group.name)\" has no finite values")
+            throw FigureError("\(chartName): series \"\(group.name)\" has no finite values")
         }
     }
 

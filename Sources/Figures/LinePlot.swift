@@ -51,27 +51,18 @@ public struct LinePlot: Chart {
     public var yLabel: String
     /// The lines, drawn in order.
     public var series: [LineSeries]
-    /// Use a logarithmic x axis (points with a non-positive x are skipped).
-    public var logarithmicX: Bool
-    /// Use a logarithmic y axis (non-positive values are skipped).
-    public var logarithmicY: Bool
+    /// The x axis' range, scale and tick values (`logarithmicX` and `xTickValues` of the initialiser).
+    public var xAxis: AxisOptions
+    /// The y axis' range, scale and tick values.
+    public var yAxis: AxisOptions
     /// Draw a dot at every data point.
     public var showsMarkers: Bool
     /// Line width in points (default 1.6).
-    public var lineWidth: Double
+    public var lineWidth = 1.6
     /// Where the legend goes (default: the emptiest inside corner).
     public var legendPlacement: LegendPlacement
     /// Dashed reference lines (e.g. y = 0).
     public var referenceLines: [ReferenceLine]
-    /// Fixed x range; `nil` fits the data.
-    public var xRange: ClosedRange<Double>?
-    /// Fixed y range; `nil` fits the data.
-    public var yRange: ClosedRange<Double>?
-    /// Labelled x ticks at these values instead of automatic ones (the axis widens to show them
-    /// unless `xRange` is fixed); `nil` for automatic ticks.
-    public var xTickValues: [Double]?
-    /// Labelled y ticks at these values instead of automatic ones; `nil` for automatic ticks.
-    public var yTickValues: [Double]?
 
     /// Creates a line plot.
     public init(title: String = "", xLabel: String = "", yLabel: String = "", series: [LineSeries],
@@ -82,39 +73,29 @@ public struct LinePlot: Chart {
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
-        self.logarithmicX = logarithmicX
-        self.logarithmicY = logarithmicY
-        self.xTickValues = xTickValues
-        self.yTickValues = yTickValues
+        self.xAxis = AxisOptions(logarithmic: logarithmicX, tickValues: xTickValues)
+        self.yAxis = AxisOptions(logarithmic: logarithmicY, tickValues: yTickValues)
         self.showsMarkers = showsMarkers
-        self.lineWidth = 1.6
         self.legendPlacement = legendPlacement
         self.referenceLines = referenceLines
-    }
-
-    /// Renders the chart; see `Chart.render(width:height:scale:)`.
-    public func render(width: Int, height: Int, scale: Int = 2) throws -> RasterImage {
-        try figure(width: width, height: height).render(width: width, height: height, scale: scale)
     }
 
     private func color(of index: Int) -> Color { series[index].color ?? Palette.color(at: index) }
 }
 
 extension LinePlot: PanelSource {
-    var chartName: String { "LinePlot" }
-
     func validate() throws {
-        guard !series.isEmpty else { throw FigureError("LinePlot: no series") }
+        guard !series.isEmpty else { throw FigureError("\(chartName): no series") }
         for line in series {
-            guard !line.x.isEmpty else { throw FigureError("LinePlot: series \"\(line.name)\" is empty") }
-            try requireCount("LinePlot", "series \"\(line.name)\" y", line.y.count, equals: line.x.count, "x")
+            guard !line.x.isEmpty else { throw FigureError("\(chartName): series \"\(line.name)\" is empty") }
+            try requireCount(chartName, "series \"\(line.name)\" y", line.y.count, equals: line.x.count, "x")
         }
     }
 
     func dataBounds() -> DataBounds {
         var bounds = DataBounds()
         for line in series {
-            for (px, py) in zip(line.x, line.y) { bounds.include(x: px, y: py, positiveX: logarithmicX, positiveY: logarithmicY) }
+            for (px, py) in zip(line.x, line.y) { bounds.include(x: px, y: py, positiveX: xAxis.logarithmic, positiveY: yAxis.logarithmic) }
         }
         return bounds
     }
@@ -134,8 +115,8 @@ extension LinePlot: PanelSource {
             for (a, b) in zip(pairs, pairs.dropFirst()) {
                 for step in 1..<8 {
                     let t = Double(step) / 8
-                    let x = logarithmicX && a.0 > 0 && b.0 > 0 ? a.0 * pow(b.0 / a.0, t) : a.0 + (b.0 - a.0) * t
-                    let y = logarithmicY && a.1 > 0 && b.1 > 0 ? a.1 * pow(b.1 / a.1, t) : a.1 + (b.1 - a.1) * t
+                    let x = xAxis.logarithmic && a.0 > 0 && b.0 > 0 ? a.0 * pow(b.0 / a.0, t) : a.0 + (b.0 - a.0) * t
+                    let y = yAxis.logarithmic && a.1 > 0 && b.1 > 0 ? a.1 * pow(b.1 / a.1, t) : a.1 + (b.1 - a.1) * t
                     points.append((x, y))
                 }
             }

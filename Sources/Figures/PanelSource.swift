@@ -65,18 +65,12 @@ func requireClassIndices(_ chart: String, _ name: String, _ classes: [Int]?, cou
 /// A chart made of one x/y panel (scatter, line, histogram, vector field); such charts can also be
 /// combined side by side by `SmallMultiples`.
 protocol PanelSource {
-    /// The type name used in error messages.
-    var chartName: String { get }
     var title: String { get }
     var xLabel: String { get }
     var yLabel: String { get }
-    var xRange: ClosedRange<Double>? { get }
-    var yRange: ClosedRange<Double>? { get }
-    var logarithmicX: Bool { get }
-    var logarithmicY: Bool { get }
-    /// Tick positions chosen by the caller instead of automatic ones (`nil` for automatic).
-    var xTickValues: [Double]? { get }
-    var yTickValues: [Double]? { get }
+    /// The caller's range, scale and tick values for each axis.
+    var xAxis: AxisOptions { get }
+    var yAxis: AxisOptions { get }
     /// Whether the y axis starts exactly at zero (counts, densities).
     var yStartsAtZero: Bool { get }
     var legendPlacement: LegendPlacement { get }
@@ -92,11 +86,14 @@ protocol PanelSource {
 }
 
 extension PanelSource {
-    var logarithmicX: Bool { false }
-    var logarithmicY: Bool { false }
-    var xTickValues: [Double]? { nil }
-    var yTickValues: [Double]? { nil }
+    /// The type name, used in error messages.
+    var chartName: String { String(describing: Self.self) }
     var yStartsAtZero: Bool { false }
+
+    /// Renders the chart as its one-panel figure; the `Chart` requirement of every single-panel chart.
+    public func render(width: Int, height: Int, scale: Int) throws -> RasterImage {
+        try figure(width: width, height: height).render(width: width, height: height, scale: scale)
+    }
 
     /// Data bounds including the reference lines.
     func fullBounds() -> DataBounds {
@@ -108,18 +105,13 @@ extension PanelSource {
     /// Axes fitted to `bounds` (and to the caller's tick values), honouring explicit ranges, the
     /// log-scale options and the caller's ticks.
     func axes(for bounds: DataBounds, plotWidth: Double, plotHeight: Double) throws -> (AxisSpec, AxisSpec) {
-        var bounds = bounds
-        for value in xTickValues ?? [] where !logarithmicX || value > 0 { bounds.include(x: value) }
-        for value in yTickValues ?? [] where !logarithmicY || value > 0 { bounds.include(y: value) }
-        guard let xBounds = xRange ?? bounds.x, let yBounds = yRange ?? bounds.y else {
+        guard let xSpan = xAxis.span(fitting: bounds.x), let ySpan = yAxis.span(fitting: bounds.y) else {
             throw FigureError("\(chartName): no finite values to plot")
         }
-        let x = try AxisSpec.fitted(to: xBounds, direction: "x", of: chartName, isFixed: xRange != nil,
-                                    logarithmic: logarithmicX, length: plotWidth, spacing: 55)
-        let y = try AxisSpec.fitted(to: yBounds, direction: "y", of: chartName, isFixed: yRange != nil,
-                                    logarithmic: logarithmicY, length: plotHeight, spacing: 50,
-                                    pinLower: yStartsAtZero && yBounds.lowerBound >= 0)
-        return (xTickValues.map { x.withTicks(at: $0) } ?? x, yTickValues.map { y.withTicks(at: $0) } ?? y)
+        let x = try xAxis.axis(over: xSpan, direction: "x", of: chartName, length: plotWidth, spacing: 55)
+        let y = try yAxis.axis(over: ySpan, direction: "y", of: chartName, length: plotHeight, spacing: 50,
+                               pinLower: yStartsAtZero && ySpan.lowerBound >= 0)
+        return (x, y)
     }
 
     func panel(x: AxisSpec, y: AxisSpec, title: String = "") -> Panel {

@@ -43,15 +43,11 @@ public struct ScatterPlot: Chart {
     public var legendPlacement: LegendPlacement
     /// Dashed reference lines (e.g. x = 0).
     public var referenceLines: [ReferenceLine]
-    /// Fixed x range; `nil` fits the data with a 5 % margin.
-    public var xRange: ClosedRange<Double>?
-    /// Fixed y range; `nil` fits the data with a 5 % margin.
-    public var yRange: ClosedRange<Double>?
-    /// Labelled x ticks at these values instead of automatic ones (the axis widens to show them
-    /// unless `xRange` is fixed); `nil` for automatic ticks.
-    public var xTickValues: [Double]?
-    /// Labelled y ticks at these values instead of automatic ones; `nil` for automatic ticks.
-    public var yTickValues: [Double]?
+    /// The x axis' range, scale and tick values (`xTickValues` of the initialiser); a fitted range has a
+    /// 5 % margin, and a logarithmic axis skips the points that are not positive.
+    public var xAxis: AxisOptions
+    /// The y axis' range and tick values.
+    public var yAxis: AxisOptions
 
     /// Creates a scatter plot of Float or Double coordinates.
     /// - Parameters:
@@ -80,21 +76,14 @@ public struct ScatterPlot: Chart {
         self.backgroundName = backgroundName
         self.legendPlacement = legendPlacement
         self.referenceLines = referenceLines
-        self.xTickValues = xTickValues
-        self.yTickValues = yTickValues
-    }
-
-    /// Renders the chart; see `Chart.render(width:height:scale:)`.
-    public func render(width: Int, height: Int, scale: Int = 2) throws -> RasterImage {
-        try figure(width: width, height: height).render(width: width, height: height, scale: scale)
+        self.xAxis = AxisOptions(tickValues: xTickValues)
+        self.yAxis = AxisOptions(tickValues: yTickValues)
     }
 }
 
 extension ScatterPlot: PanelSource {
-    var chartName: String { "ScatterPlot" }
-
     func validate() throws {
-        guard !x.isEmpty else { throw FigureError("ScatterPlot: no points (x is empty)") }
+        guard !x.isEmpty else { throw FigureError("\(chartName): no points (x is empty)") }
         try requireCount(chartName, "y", y.count, equals: x.count, "x")
         try requireCount(chartName, "backgroundY", backgroundY.count, equals: backgroundX.count, "backgroundX")
         try requireClassIndices(chartName, "classes", classes, count: x.count, "x")
@@ -102,8 +91,9 @@ extension ScatterPlot: PanelSource {
 
     func dataBounds() -> DataBounds {
         var bounds = DataBounds()
-        for (px, py) in zip(x, y) { bounds.include(x: px, y: py) }
-        for (px, py) in zip(backgroundX, backgroundY) { bounds.include(x: px, y: py) }
+        for (px, py) in Array(zip(x, y)) + Array(zip(backgroundX, backgroundY)) {
+            bounds.include(x: px, y: py, positiveX: xAxis.logarithmic, positiveY: yAxis.logarithmic)
+        }
         return bounds
     }
 

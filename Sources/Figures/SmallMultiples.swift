@@ -24,32 +24,8 @@ public struct SmallMultiples: Chart {
     public var legendPlacement: LegendPlacement
     private let sources: [PanelSource]
 
-    /// A row of scatter plots.
-    public init(title: String = "", xLabel: String? = nil, yLabel: String? = nil, panels: [ScatterPlot],
-                sharesAxes: Bool = true, legendPlacement: LegendPlacement = .outsideRight) {
-        self.init(title: title, xLabel: xLabel, yLabel: yLabel, sources: panels, sharesAxes: sharesAxes,
-                  legendPlacement: legendPlacement)
-    }
-
-    /// A row of line plots.
-    public init(title: String = "", xLabel: String? = nil, yLabel: String? = nil, panels: [LinePlot],
-                sharesAxes: Bool = true, legendPlacement: LegendPlacement = .outsideRight) {
-        self.init(title: title, xLabel: xLabel, yLabel: yLabel, sources: panels, sharesAxes: sharesAxes,
-                  legendPlacement: legendPlacement)
-    }
-
-    private init(title: String, xLabel: String?, yLabel: String?, sources: [PanelSource], sharesAxes: Bool,
-                 legendPlacement: LegendPlacement) {
-        self.title = title
-        self.xLabel = xLabel
-        self.yLabel = yLabel
-        self.sources = sources
-        self.sharesAxes = sharesAxes
-        self.legendPlacement = legendPlacement
-    }
-
     /// Renders the row; see `Chart.render(width:height:scale:)`.
-    public func render(width: Int, height: Int, scale: Int = 2) throws -> RasterImage {
+    public func render(width: Int, height: Int, scale: Int) throws -> RasterImage {
         guard let first = sources.first else { throw FigureError("SmallMultiples: no panels") }
         for source in sources { try source.validate() }
         var legend: [LegendEntry] = []
@@ -71,5 +47,22 @@ public struct SmallMultiples: Chart {
         let figure = Figure(title: title, xLabel: xLabel ?? first.xLabel, yLabel: yLabel ?? first.yLabel, panels: panels,
                             sharesYAxis: sharesAxes, legend: legend, legendPlacement: legendPlacement)
         return try figure.render(width: width, height: height, scale: scale)
+    }
+}
+
+// In an extension, so that the struct keeps the memberwise initialiser these two call.
+extension SmallMultiples {
+    /// A row of scatter plots.
+    public init(title: String = "", xLabel: String? = nil, yLabel: String? = nil, panels: [ScatterPlot],
+                sharesAxes: Bool = true, legendPlacement: LegendPlacement = .outsideRight) {
+        self.init(title: title, xLabel: xLabel, yLabel: yLabel, sharesAxes: sharesAxes,
+                  legendPlacement: legendPlacement, sources: panels)
+    }
+
+    /// A row of line plots.
+    public init(title: String = "", xLabel: String? = nil, yLabel: String? = nil, panels: [LinePlot],
+                sharesAxes: Bool = true, legendPlacement: LegendPlacement = .outsideRight) {
+        self.init(title: title, xLabel: xLabel, yLabel: yLabel, sharesAxes: sharesAxes,
+                  legendPlacement: legendPlacement, sources: panels)
     }
 }

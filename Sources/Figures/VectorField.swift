@@ -33,15 +33,15 @@ public struct VectorField: Chart {
     /// Multiplier from vector length to drawn length in data units; `nil` scales automatically.
     public var arrowScale: Double?
     /// Arrow colour (default near-black).
-    public var arrowColor: Color
+    public var arrowColor = Palette.ink
     /// Where the legend goes (default outside on the right).
-    public var legendPlacement: LegendPlacement
+    public var legendPlacement: LegendPlacement = .outsideRight
     /// Dashed reference lines.
-    public var referenceLines: [ReferenceLine]
-    /// Fixed x range; `nil` fits arrows and points.
-    public var xRange: ClosedRange<Double>?
-    /// Fixed y range; `nil` fits arrows and points.
-    public var yRange: ClosedRange<Double>?
+    public var referenceLines: [ReferenceLine] = []
+    /// The x axis' range (`nil` fits arrows and points), scale and tick values.
+    public var xAxis = AxisOptions()
+    /// The y axis' range, scale and tick values.
+    public var yAxis = AxisOptions()
 
     /// Creates a vector field from Float or Double arrays.
     /// - Parameters:
@@ -65,14 +65,6 @@ public struct VectorField: Chart {
         self.pointY = doubles(pointY)
         self.pointClasses = pointClasses
         self.classNames = classNames
-        self.arrowColor = Palette.ink
-        self.legendPlacement = .outsideRight
-        self.referenceLines = []
-    }
-
-    /// Renders the chart; see `Chart.render(width:height:scale:)`.
-    public func render(width: Int, height: Int, scale: Int = 2) throws -> RasterImage {
-        try figure(width: width, height: height).render(width: width, height: height, scale: scale)
     }
 
     private var finiteArrows: [Int] {
@@ -95,10 +87,8 @@ public struct VectorField: Chart {
 }
 
 extension VectorField: PanelSource {
-    var chartName: String { "VectorField" }
-
     func validate() throws {
-        guard !x.isEmpty else { throw FigureError("VectorField: no arrows (x is empty)") }
+        guard !x.isEmpty else { throw FigureError("\(chartName): no arrows (x is empty)") }
         try requireCount(chartName, "y", y.count, equals: x.count, "x")
         try requireCount(chartName, "dx", dx.count, equals: x.count, "x")
         try requireCount(chartName, "dy", dy.count, equals: x.count, "x")

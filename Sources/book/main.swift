@@ -76,7 +76,7 @@ struct HTML: ParsableCommand {
     var output = "book.html"
 
     func run() throws {
-        do {
+        try exitingOnError({ "book: cannot export '\(book)': \($0.localizedDescription)" }) {
             switch try HTMLExport.export(bookDirectory: book, outputFile: output) {
             case .written:
                 print("book: wrote \(output)")
@@ -86,11 +86,6 @@ struct HTML: ParsableCommand {
                 printError("book: pandoc failed with status \(status)")
                 throw ExitCode(status)
             }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            printError("book: cannot export '\(book)': \(error.localizedDescription)")
-            throw ExitCode.failure
         }
     }
 }
@@ -159,7 +154,7 @@ struct CheckHTML: ParsableCommand {
             printError("book: chromium is not installed (apt-get install chromium)")
             throw ExitCode.failure
         }
-        do {
+        try exitingOnError({ "book: cannot check '\(html)': \($0)" }) {
             var formulas = 0
             for page in try HTMLExport.pages(inBook: book) {
                 formulas += HTMLCheck.displayFormulaCount(inMarkdown: try String(contentsOfFile: "\(book)/\(page)", encoding: .utf8))
@@ -170,12 +165,20 @@ struct CheckHTML: ParsableCommand {
             }
             guard problems.isEmpty else { throw ExitCode.failure }
             print("book: \(html) checked in Chromium: \(formulas) display formulas rendered as MathML, no raw TeX, no links to .md files")
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            printError("book: cannot check '\(html)': \(error)")
-            throw ExitCode.failure
         }
+    }
+}
+
+/// Runs `body`, letting an `ExitCode` it throws through and turning any other error into the one
+/// line `message(error)` on standard error and exit status 1.
+func exitingOnError(_ message: (Error) -> String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        printError(message(error))
+        throw ExitCode.failure
     }
 }
 

@@ -142,7 +142,7 @@ import Testing
                                 classes: Array(0..<10), classNames: Examples.classNames)
         chart.pointRadius = 6
         chart.opacity = 1
-        chart.xRange = -1...20   // the dots stay in the left half, well away from the legend
+        chart.xAxis.range = -1...20   // the dots stay in the left half, well away from the legend
         let raster = try chart.render(width: 800, height: 600, scale: 1)
         var plotCounts = [Int](repeating: 0, count: 10), legendCounts = [Int](repeating: 0, count: 10)
         let colours = Palette.categorical.map { colour in
@@ -178,7 +178,7 @@ import Testing
         var chart = ScatterPlot(x: [2.0, 8], y: [0.3, 0.6], yTickValues: [0, 0.5, 1])
         var (_, y) = try chart.axes(for: chart.fullBounds(), plotWidth: 600, plotHeight: 400)
         #expect(y.ticks.map(\.label) == ["0", "0.5", "1"])
-        chart.yRange = 0.2...0.8
+        chart.yAxis.range = 0.2...0.8
         (_, y) = try chart.axes(for: chart.fullBounds(), plotWidth: 600, plotHeight: 400)
         #expect(y.ticks.map(\.label) == ["0.5"])
     }
@@ -188,9 +188,19 @@ import Testing
             try LinePlot(series: [LineSeries(name: "a", x: [0.0, -1], y: [1.0, 2])], logarithmicX: true).render(width: 400, height: 300)
         }
         var fixed = LinePlot(series: [LineSeries(name: "a", x: [1.0, 2], y: [1.0, 2])], logarithmicX: true)
-        fixed.xRange = 0...2
+        fixed.xAxis.range = 0...2
         #expect(throws: FigureError("LinePlot: a logarithmic x axis needs positive values")) {
             try fixed.render(width: 400, height: 300)
         }
+    }
+
+    @Test func scatterPlotOnALogarithmicAxisSkipsPointsThatAreNotPositive() throws {
+        var chart = ScatterPlot(x: [0.0, 1, 100], y: [5.0, 1, 2], backgroundX: [-3.0], backgroundY: [9.0])
+        chart.xAxis.logarithmic = true
+        let (x, y) = try chart.axes(for: chart.fullBounds(), plotWidth: 600, plotHeight: 400)
+        // Only (1, 1) and (100, 2) set the axes: x spans 1…100, y spans 1…2.
+        #expect(x.logarithmic && x.lower < 1 && x.lower > 0.5 && x.upper > 100 && x.upper < 200)
+        #expect(y.lower < 1 && y.lower > 0.9 && y.upper > 2 && y.upper < 2.1)
+        _ = try chart.render(width: 400, height: 300)
     }
 }

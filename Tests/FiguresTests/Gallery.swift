@@ -137,7 +137,7 @@ struct GalleryFigure {
                                series: [LineSeries(name: "KL penalty", x: rho, y: klLoss),
                                         LineSeries(name: "L1 penalty", x: rho, y: l1Loss)],
                                showsMarkers: true, referenceLines: [.vertical(0.05, label: "ρ = 0.05")])
-        markers.yRange = 0.15...0.35
+        markers.yAxis.range = 0.15...0.35
         figures.append(GalleryFigure("lines-markers.png", markers))
         let sizes: [Double] = [1, 2, 4, 8, 16, 32]
         figures.append(GalleryFigure("lines-log-x.png", LinePlot(
