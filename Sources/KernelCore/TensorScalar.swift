@@ -71,6 +71,17 @@ extension TensorScalar {
                  blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
 
+    /// C = op(A) op(B) for packed row-major matrices, whose leading dimensions follow from the shapes:
+    /// op(A) is m×k, op(B) k×n, C m×n. One BLAS call on the calling thread.
+    public static func packedProduct(
+        _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into c: UnsafeMutablePointer<Self>,
+        rows m: Int, columns n: Int, inner k: Int, transposeA: Bool = false, transposeB: Bool = false
+    ) {
+        gemmOnCallingThread(transposeA: transposeA, transposeB: transposeB, rows: m, columns: n, inner: k,
+                            alpha: 1, a: a, lda: transposeA ? m : k, b: b, ldb: transposeB ? k : n,
+                            beta: 0, c: c, ldc: n)
+    }
+
     /// Symmetric eigendecomposition in place (LAPACK `?syevd`): on return `matrix` holds the
     /// eigenvectors as rows and `eigenvalues` ascending. Returns LAPACK's `info` (0 on success).
     public static func symmetricEigen(

@@ -96,9 +96,11 @@ struct ConvolutionReferenceTests {
 @Suite("Convolution gradients (Double, central differences)")
 struct ConvolutionGradientTests {
     struct Case: Sendable, CustomStringConvertible {
+        var transposed = false
         let batch, inputChannels, outputChannels, size, kernel, stride, padding, outputPadding: Int
         var description: String {
-            "N\(batch) \(inputChannels)→\(outputChannels) \(size)×\(size) k\(kernel) s\(stride) p\(padding) op\(outputPadding)"
+            (transposed ? "transposed " : "") + "N\(batch) \(inputChannels)→\(outputChannels) \(size)×\(size) "
+                + "k\(kernel) s\(stride) p\(padding) op\(outputPadding)"
         }
     }
 
@@ -115,39 +117,31 @@ struct ConvolutionGradientTests {
         Case(batch: 2, inputChannels: 3, outputChannels: 2, size: 3, kernel: 3, stride: 2, padding: 1, outputPadding: 1),
         Case(batch: 3, inputChannels: 2, outputChannels: 2, size: 4, kernel: 3, stride: 2, padding: 0, outputPadding: 0),
         Case(batch: 2, inputChannels: 2, outputChannels: 1, size: 3, kernel: 2, stride: 2, padding: 0, outputPadding: 1),
-    ]
+    ].map { var transposed = $0; transposed.transposed = true; return transposed }
 
-    @Test("Conv2d: input, weight and bias gradients", arguments: convolutionCases)
-    func convolution(_ c: Case) {
-        let x = uniform([c.batch, c.inputChannels, c.size, c.size], -1, 1, seed: 1)
-        let w = uniform([c.outputChannels, c.inputChannels, c.kernel, c.kernel], -1, 1, seed: 2)
-        let b = uniform([c.outputChannels], -1, 1, seed: 3)
+    @Test("Conv2d and ConvTranspose2d: input, weight and bias gradients, alone and with an activation",
+          arguments: convolutionCases + transposedCases)
+    func gradients(_ c: Case) {
+        let seed: UInt64 = c.transposed ? 4 : 1
+        let x = uniform([c.batch, c.inputChannels, c.size, c.size], -1, 1, seed: seed)
+        let channels = c.transposed ? [c.inputChannels, c.outputChannels] : [c.outputChannels, c.inputChannels]
+        let w = uniform(channels + [c.kernel, c.kernel], -1, 1, seed: seed + 1)
+        let b = uniform([c.outputChannels], -1, 1, seed: seed + 2)
         let geometry = ConvolutionGeometry(kernelSize: c.kernel, stride: c.stride, padding: c.padding)
-        let y = withoutGradients { convolution2D(x, weight: w, bias: b, geometry: geometry) }
-        let upstream = weights(y.shape)
-        expectGradientsMatch("conv \(c)", [("x", x), ("weight", w), ("bias", b)], step: 1e-4) {
-            (convolution2D(x, weight: w, bias: b, geometry: geometry) * upstream).sum()
+        func layer(_ activation: UnaryFunction?) -> Tensor<Double> {
+            c.transposed
+                ? transposedConvolution2D(x, weight: w, bias: b, geometry: geometry,
+                                          outputPadding: PlaneSize(c.outputPadding), activation: activation)
+                : convolution2D(x, weight: w, bias: b, geometry: geometry, activation: activation)
         }
-        // Fused with an activation (sigmoid: smooth, so finite differences are exact enough).
-        expectGradientsMatch("conv+sigmoid \(c)", [("x", x), ("weight", w), ("bias", b)], step: 1e-5) {
-            (convolution2D(x, weight: w, bias: b, geometry: geometry, activation: .sigmoid) * upstream).sum()
-        }
-    }
-
-    @Test("ConvTranspose2d: input, weight and bias gradients, with output padding", arguments: transposedCases)
-    func transposed(_ c: Case) {
-        let x = uniform([c.batch, c.inputChannels, c.size, c.size], -1, 1, seed: 4)
-        let w = uniform([c.inputChannels, c.outputChannels, c.kernel, c.kernel], -1, 1, seed: 5)
-        let b = uniform([c.outputChannels], -1, 1, seed: 6)
-        let geometry = ConvolutionGeometry(kernelSize: c.kernel, stride: c.stride, padding: c.padding)
-        let padding = PlaneSize(c.outputPadding)
-        let y = withoutGradients { transposedConvolution2D(x, weight: w, bias: b, geometry: geometry, outputPadding: padding) }
-        let upstream = weights(y.shape)
-        expectGradientsMatch("transposed \(c)", [("x", x), ("weight", w), ("bias", b)]) {
-            (transposedConvolution2D(x, weight: w, bias: b, geometry: geometry, outputPadding: padding) * upstream).sum()
-        }
-        expectGradientsMatch("transposed+tanh \(c)", [("x", x), ("weight", w), ("bias", b)]) {
-            (transposedConvolution2D(x, weight: w, bias: b, geometry: geometry, outputPadding: padding, activation: .tanh) * upstream).sum()
+        let upstream = weights(withoutGradients { layer(nil) }.shape)
+        // Fused activations are smooth ones, so finite differences are exact enough.
+        for activation in [nil, c.transposed ? UnaryFunction.tanh : .sigmoid] {
+            let step = c.transposed ? 1e-6 : activation == nil ? 1e-4 : 1e-5
+            expectGradientsMatch("\(c) \(activation.map { "\($0)" } ?? "alone")", [("x", x), ("weight", w), ("bias", b)],
+                                 step: step) {
+                (layer(activation) * upstream).sum()
+            }
         }
     }
 

@@ -136,10 +136,8 @@ public func convolution2D<Scalar>(
         // W X: [C', C·k·k] × [C·k·k, positions].
         let product = Tensor<Scalar>(uninitializedShape: [outputChannels, columnCount],
                                      operation: "convolution2D")
-        Scalar.gemmOnCallingThread(
-            transposeA: false, transposeB: false, rows: outputChannels, columns: columnCount,
-            inner: rows, alpha: 1, a: weight.pointer, lda: rows, b: columns.pointer, ldb: columnCount,
-            beta: 0, c: product.mutablePointer, ldc: columnCount)
+        Scalar.packedProduct(weight.pointer, columns.pointer, into: product.mutablePointer,
+                             rows: outputChannels, columns: columnCount, inner: rows)
         // [C', images, positions] → [images, C', positions], adding the bias and the activation.
         Scalar.channelsToBatch(product.pointer, channels: outputChannels, batch: images.count,
                                planeSize: planeSize, bias: bias?.pointer, activation: activation,
@@ -166,17 +164,13 @@ public func convolution2D<Scalar>(
             if let weightPartial = chunk.weight {
                 let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
                 Scalar.imageToColumns(input.pointer + inputOffset, part, into: columns.mutablePointer)
-                Scalar.gemmOnCallingThread(transposeA: false, transposeB: true, rows: outputChannels, columns: rows,
-                                           inner: columnCount, alpha: 1, a: dz.pointer, lda: columnCount,
-                                           b: columns.pointer, ldb: columnCount, beta: 0,
-                                           c: weightPartial, ldc: rows)
+                Scalar.packedProduct(dz.pointer, columns.pointer, into: weightPartial,
+                                     rows: outputChannels, columns: rows, inner: columnCount, transposeB: true)
             }
             if let dx = chunk.input {
                 let columnGradient = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "gradient")
-                Scalar.gemmOnCallingThread(transposeA: true, transposeB: false, rows: rows, columns: columnCount,
-                                           inner: outputChannels, alpha: 1, a: weight.pointer, lda: rows,
-                                           b: dz.pointer, ldb: columnCount, beta: 0,
-                                           c: columnGradient.mutablePointer, ldc: columnCount)
+                Scalar.packedProduct(weight.pointer, dz.pointer, into: columnGradient.mutablePointer,
+                                     rows: rows, columns: columnCount, inner: outputChannels, transposeA: true)
                 Scalar.columnsToImage(columnGradient.pointer, part, into: dx + inputOffset, accumulate: chunk.accumulate)
             }
         }
@@ -225,9 +219,8 @@ public func transposedConvolution2D<Scalar>(
         Scalar.batchToChannels(input.pointer + images.lowerBound * inputImage, channels: inputChannels, batch: images.count,
                                planeSize: inputPlane, activation: nil, output: nil, into: channelsFirst.mutablePointer)
         let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "transposedConvolution2D")
-        Scalar.gemmOnCallingThread(transposeA: true, transposeB: false, rows: rows, columns: columnCount,
-                                   inner: inputChannels, alpha: 1, a: weight.pointer, lda: rows, b: channelsFirst.pointer,
-                                   ldb: columnCount, beta: 0, c: columns.mutablePointer, ldc: columnCount)
+        Scalar.packedProduct(weight.pointer, channelsFirst.pointer, into: columns.mutablePointer,
+                             rows: rows, columns: columnCount, inner: inputChannels, transposeA: true)
         let target = result.mutablePointer + images.lowerBound * outputImage
         Scalar.columnsToImage(columns.pointer, part, into: target, accumulate: false)
         Scalar.addChannelBiasAndActivate(target, batch: images.count, channels: outputChannels, planeSize: outputPlane,
@@ -260,16 +253,13 @@ public func transposedConvolution2D<Scalar>(
                 Scalar.batchToChannels(input.pointer + inputOffset, channels: inputChannels, batch: images.count,
                                        planeSize: inputPlane, activation: nil, output: nil,
                                        into: channelsFirst.mutablePointer)
-                Scalar.gemmOnCallingThread(transposeA: false, transposeB: true, rows: inputChannels, columns: rows,
-                                           inner: columnCount, alpha: 1, a: channelsFirst.pointer, lda: columnCount,
-                                           b: columns.pointer, ldb: columnCount, beta: 0,
-                                           c: weightPartial, ldc: rows)
+                Scalar.packedProduct(channelsFirst.pointer, columns.pointer, into: weightPartial,
+                                     rows: inputChannels, columns: rows, inner: columnCount, transposeB: true)
             }
             if let dx = chunk.input {
                 let product = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "gradient")
-                Scalar.gemmOnCallingThread(transposeA: false, transposeB: false, rows: inputChannels, columns: columnCount,
-                                           inner: rows, alpha: 1, a: weight.pointer, lda: rows, b: columns.pointer,
-                                           ldb: columnCount, beta: 0, c: product.mutablePointer, ldc: columnCount)
+                Scalar.packedProduct(weight.pointer, columns.pointer, into: product.mutablePointer,
+                                     rows: inputChannels, columns: columnCount, inner: rows)
                 Scalar.channelsToBatch(product.pointer, channels: inputChannels, batch: images.count,
                                        planeSize: inputPlane, bias: nil, activation: nil, into: dx + inputOffset,
                                        accumulate: chunk.accumulate)
