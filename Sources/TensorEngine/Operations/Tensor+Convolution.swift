@@ -64,34 +64,42 @@ func addPartials<Scalar>(_ partials: Tensor<Scalar>?, into tensor: Tensor<Scalar
     }
 }
 
-/// What one chunk's share of a convolution's backward pass writes: its rows of the per-chunk weight
-/// and bias partials (`nil` where no gradient is needed) and the input's gradient buffer.
+/// One chunk's share of a convolution's backward pass: its images, their shape and offsets, and
+/// where it writes — its rows of the per-chunk weight and bias partials (`nil` where no gradient is
+/// needed) and the input's gradient buffer.
 struct ChunkGradients<Scalar: TensorScalar> {
-    let index: Int, weight: UnsafeMutablePointer<Scalar>?, bias: UnsafeMutablePointer<Scalar>?
+    let images: Range<Int>, part: ConvolutionShape, inputOffset: Int, outputOffset: Int
+    let weight: UnsafeMutablePointer<Scalar>?, bias: UnsafeMutablePointer<Scalar>?
     let input: UnsafeMutablePointer<Scalar>?, accumulate: Bool
 }
 
-/// The backward pass both convolutions share: `body` runs once per chunk of images, in parallel, and
-/// the per-chunk weight and bias partials are then summed in chunk order (so the gradient is the same
-/// whatever the thread count).
-func backwardByChunks<Scalar>(
-    input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>?, chunks: ImageChunks,
-    _ body: @escaping (ChunkGradients<Scalar>) -> Void
-) {
+/// Records a convolution's result with the backward pass both convolutions share: `body` gets the
+/// result (with its gradient) and runs once per chunk of images, in parallel; the per-chunk weight and
+/// bias partials are then summed in chunk order (so the gradient is the same whatever the thread count).
+func recordingByChunks<Scalar>(
+    _ result: Tensor<Scalar>, _ name: String, input: Tensor<Scalar>, weight: Tensor<Scalar>,
+    bias: Tensor<Scalar>?, chunks: ImageChunks, shape: ConvolutionShape, inputImage: Int, outputImage: Int,
+    _ body: @escaping (_ output: Tensor<Scalar>, ChunkGradients<Scalar>) -> Void
+) -> Tensor<Scalar> {
     func partials(_ tensor: Tensor<Scalar>?) -> Tensor<Scalar>? {
         guard let tensor, tensor.requiresGradient else { return nil }
         return Tensor<Scalar>(uninitializedShape: [chunks.count, tensor.count])
     }
-    let (weightPartials, biasPartials) = (partials(weight), partials(bias))
-    withGradient(input) { dx, accumulate in
-        forEachTask(chunks.count) { index in
-            body(ChunkGradients(index: index, weight: weightPartials.map { $0.mutablePointer + index * weight.count },
-                                bias: biasPartials.map { $0.mutablePointer + index * bias!.count },
-                                input: dx, accumulate: accumulate))
+    return result.recording(name, inputs: bias.map { [input, weight, $0] } ?? [input, weight]) { output in
+        let (weightPartials, biasPartials) = (partials(weight), partials(bias))
+        withGradient(input) { dx, accumulate in
+            forEachTask(chunks.count) { index in
+                let images = chunks.images(index)
+                body(output, ChunkGradients(
+                    images: images, part: chunks.shape(shape, index), inputOffset: images.lowerBound * inputImage,
+                    outputOffset: images.lowerBound * outputImage,
+                    weight: weightPartials.map { $0.mutablePointer + index * weight.count },
+                    bias: biasPartials.map { $0.mutablePointer + index * bias!.count }, input: dx, accumulate: accumulate))
+            }
         }
+        addPartials(weightPartials, into: weight)
+        addPartials(biasPartials, into: bias)
     }
-    addPartials(weightPartials, into: weight)
-    addPartials(biasPartials, into: bias)
 }
 
 /// 2-D convolution y = f(W ⋆ x + b) of a batch x [N, C, H, W] with a weight W [Cout, C, kH, kW] and a
@@ -145,34 +153,29 @@ public func convolution2D<Scalar>(
                                accumulate: false)
     }
     // ANCHOR_END: convolution-forward
-    let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
-    return result.recording("convolution2D", inputs: inputs) { output in
-        let gradient = output.gradient!
-        backwardByChunks(input: input, weight: weight, bias: bias, chunks: chunks) { chunk in
-            let images = chunks.images(chunk.index), part = chunks.shape(shape, chunk.index)
-            let columnCount = part.columnCount
-            let outputOffset = images.lowerBound * outputImage, inputOffset = images.lowerBound * inputImage
-            // dz in the product's [Cout, n·P] layout, through the activation's derivative.
-            let dz = Tensor<Scalar>(uninitializedShape: [outputChannels, columnCount], operation: "gradient")
-            Scalar.batchToChannels(gradient.pointer + outputOffset, channels: outputChannels, batch: images.count,
-                                   planeSize: planeSize, activation: activation, output: output.pointer + outputOffset,
-                                   into: dz.mutablePointer)
-            if let biasPartial = chunk.bias {
-                Scalar.sumPerChannel(dz.pointer, batch: 1, channels: outputChannels, planeSize: columnCount,
-                                     into: biasPartial, accumulate: false)
-            }
-            if let weightPartial = chunk.weight {
-                let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
-                Scalar.imageToColumns(input.pointer + inputOffset, part, into: columns.mutablePointer)
-                Scalar.packedProduct(dz.pointer, columns.pointer, into: weightPartial,
-                                     rows: outputChannels, columns: rows, inner: columnCount, transposeB: true)
-            }
-            if let dx = chunk.input {
-                let columnGradient = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "gradient")
-                Scalar.packedProduct(weight.pointer, dz.pointer, into: columnGradient.mutablePointer,
-                                     rows: rows, columns: columnCount, inner: outputChannels, transposeA: true)
-                Scalar.columnsToImage(columnGradient.pointer, part, into: dx + inputOffset, accumulate: chunk.accumulate)
-            }
+    return recordingByChunks(result, "convolution2D", input: input, weight: weight, bias: bias, chunks: chunks,
+                             shape: shape, inputImage: inputImage, outputImage: outputImage) { output, chunk in
+        let gradient = output.gradient!, images = chunk.images, columnCount = chunk.part.columnCount
+        // dz in the product's [Cout, n·P] layout, through the activation's derivative.
+        let dz = Tensor<Scalar>(uninitializedShape: [outputChannels, columnCount], operation: "gradient")
+        Scalar.batchToChannels(gradient.pointer + chunk.outputOffset, channels: outputChannels, batch: images.count,
+                               planeSize: planeSize, activation: activation, output: output.pointer + chunk.outputOffset,
+                               into: dz.mutablePointer)
+        if let biasPartial = chunk.bias {
+            Scalar.sumPerChannel(dz.pointer, batch: 1, channels: outputChannels, planeSize: columnCount,
+                                 into: biasPartial, accumulate: false)
+        }
+        if let weightPartial = chunk.weight {
+            let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
+            Scalar.imageToColumns(input.pointer + chunk.inputOffset, chunk.part, into: columns.mutablePointer)
+            Scalar.packedProduct(dz.pointer, columns.pointer, into: weightPartial,
+                                 rows: outputChannels, columns: rows, inner: columnCount, transposeB: true)
+        }
+        if let dx = chunk.input {
+            let columnGradient = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "gradient")
+            Scalar.packedProduct(weight.pointer, dz.pointer, into: columnGradient.mutablePointer,
+                                 rows: rows, columns: columnCount, inner: outputChannels, transposeA: true)
+            Scalar.columnsToImage(columnGradient.pointer, chunk.part, into: dx + chunk.inputOffset, accumulate: chunk.accumulate)
         }
     }
 }
@@ -226,44 +229,39 @@ public func transposedConvolution2D<Scalar>(
         Scalar.addChannelBiasAndActivate(target, batch: images.count, channels: outputChannels, planeSize: outputPlane,
                                          bias: bias?.pointer, activation: activation)
     }
-    let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
-    return result.recording("transposedConvolution2D", inputs: inputs) { output in
-        let gradient = output.gradient!
-        backwardByChunks(input: input, weight: weight, bias: bias, chunks: chunks) { chunk in
-            let images = chunks.images(chunk.index), part = chunks.shape(shape, chunk.index)
-            let columnCount = part.columnCount
-            let outputOffset = images.lowerBound * outputImage, inputOffset = images.lowerBound * inputImage
-            let chunkValues = images.count * outputImage
-            var dz = UnsafePointer(gradient.pointer + outputOffset)
-            let derivative = activation.map { _ in Tensor<Scalar>(uninitializedShape: [chunkValues], operation: "gradient") }
-            if let activation, let derivative {
-                let y = output.pointer + outputOffset  // the derivative needs only the output
-                Scalar.applyUnaryDerivative(activation, input: y, output: y, upstream: dz, into: derivative.mutablePointer,
-                                            count: chunkValues, accumulate: false, serial: true)
-                dz = derivative.pointer
-            }
-            if let biasPartial = chunk.bias {
-                Scalar.sumPerChannel(dz, batch: images.count, channels: outputChannels, planeSize: outputPlane,
-                                     into: biasPartial, accumulate: false)
-            }
-            let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
-            Scalar.imageToColumns(dz, part, into: columns.mutablePointer)
-            if let weightPartial = chunk.weight {
-                let channelsFirst = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "channelsFirst")
-                Scalar.batchToChannels(input.pointer + inputOffset, channels: inputChannels, batch: images.count,
-                                       planeSize: inputPlane, activation: nil, output: nil,
-                                       into: channelsFirst.mutablePointer)
-                Scalar.packedProduct(channelsFirst.pointer, columns.pointer, into: weightPartial,
-                                     rows: inputChannels, columns: rows, inner: columnCount, transposeB: true)
-            }
-            if let dx = chunk.input {
-                let product = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "gradient")
-                Scalar.packedProduct(weight.pointer, columns.pointer, into: product.mutablePointer,
-                                     rows: inputChannels, columns: columnCount, inner: rows)
-                Scalar.channelsToBatch(product.pointer, channels: inputChannels, batch: images.count,
-                                       planeSize: inputPlane, bias: nil, activation: nil, into: dx + inputOffset,
-                                       accumulate: chunk.accumulate)
-            }
+    return recordingByChunks(result, "transposedConvolution2D", input: input, weight: weight, bias: bias, chunks: chunks,
+                             shape: shape, inputImage: inputImage, outputImage: outputImage) { output, chunk in
+        let gradient = output.gradient!, images = chunk.images, columnCount = chunk.part.columnCount
+        let chunkValues = images.count * outputImage
+        var dz = UnsafePointer(gradient.pointer + chunk.outputOffset)
+        let derivative = activation.map { _ in Tensor<Scalar>(uninitializedShape: [chunkValues], operation: "gradient") }
+        if let activation, let derivative {
+            let y = output.pointer + chunk.outputOffset  // the derivative needs only the output
+            Scalar.applyUnaryDerivative(activation, input: y, output: y, upstream: dz, into: derivative.mutablePointer,
+                                        count: chunkValues, accumulate: false, serial: true)
+            dz = derivative.pointer
+        }
+        if let biasPartial = chunk.bias {
+            Scalar.sumPerChannel(dz, batch: images.count, channels: outputChannels, planeSize: outputPlane,
+                                 into: biasPartial, accumulate: false)
+        }
+        let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
+        Scalar.imageToColumns(dz, chunk.part, into: columns.mutablePointer)
+        if let weightPartial = chunk.weight {
+            let channelsFirst = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "channelsFirst")
+            Scalar.batchToChannels(input.pointer + chunk.inputOffset, channels: inputChannels, batch: images.count,
+                                   planeSize: inputPlane, activation: nil, output: nil,
+                                   into: channelsFirst.mutablePointer)
+            Scalar.packedProduct(channelsFirst.pointer, columns.pointer, into: weightPartial,
+                                 rows: inputChannels, columns: rows, inner: columnCount, transposeB: true)
+        }
+        if let dx = chunk.input {
+            let product = Tensor<Scalar>(uninitializedShape: [inputChannels, columnCount], operation: "gradient")
+            Scalar.packedProduct(weight.pointer, columns.pointer, into: product.mutablePointer,
+                                 rows: inputChannels, columns: columnCount, inner: rows)
+            Scalar.channelsToBatch(product.pointer, channels: inputChannels, batch: images.count,
+                                   planeSize: inputPlane, bias: nil, activation: nil, into: dx + chunk.inputOffset,
+                                   accumulate: chunk.accumulate)
         }
     }
 }
