@@ -118,7 +118,9 @@ func trainVectorField(_ curve: PlaneCurve,
         let noisy = batch.inputs + Tensor(randomNormal: batch.inputs.shape,
                                           standardDeviation: fieldSigma, generator: run.generator)
         // Squared error, mean over both coordinates and the batch.
-        return optimizer.minimize { meanSquaredError(predicted: field(noisy), expected: batch.inputs) }
+        return optimizer.minimize {
+            meanSquaredError(predicted: field(noisy), expected: batch.inputs)
+        }
     }
     return (field, curvePoints)
 }
