@@ -74,6 +74,24 @@ extension TensorScalar {
         }
     }
 
+    /// Calls `body(s, l)` for every plane p and position k of the small side, with the flat indices
+    /// s = p·smallPlane + k and l = p·largePlane + indices[p, k]; planes are split across threads, and
+    /// `beforePlane(p)` runs on each plane's thread before its positions.
+    @inline(__always)
+    static func forEachPooledPosition(
+        indices: UnsafePointer<Int32>, planes: Int, smallPlane: Int, largePlane: Int, work: Int,
+        beforePlane: (Int) -> Void = { _ in }, _ body: (_ small: Int, _ large: Int) -> Void
+    ) {
+        forEachPart(planes, work: work) { part in
+            for p in part {
+                beforePlane(p)
+                for k in 0..<smallPlane {
+                    body(p * smallPlane + k, p * largePlane + Int(indices[p * smallPlane + k]))
+                }
+            }
+        }
+    }
+
     /// Scatter: large[p, indices[p, k]] (+)= small[p, k] for every plane p and position k of `small`,
     /// zeroing `large` first unless `accumulate`. The backward pass of max-pooling (`small` is the
     /// gradient of the pooled output) and the forward pass of max-unpooling.
@@ -83,15 +101,10 @@ extension TensorScalar {
         _ small: UnsafePointer<Self>, indices: UnsafePointer<Int32>, planes: Int, smallPlane: Int, largePlane: Int,
         into large: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
-        forEachPart(planes, work: planes * largePlane) { part in
-            for p in part {
-                let destination = large + p * largePlane
-                if !accumulate { destination.update(repeating: 0, count: largePlane) }
-                for k in 0..<smallPlane {
-                    destination[Int(indices[p * smallPlane + k])] += small[p * smallPlane + k]
-                }
-            }
-        }
+        forEachPooledPosition(indices: indices, planes: planes, smallPlane: smallPlane, largePlane: largePlane,
+                              work: planes * largePlane, beforePlane: { p in
+            if !accumulate { (large + p * largePlane).update(repeating: 0, count: largePlane) }
+        }) { s, l in large[l] += small[s] }
     }
 
     /// Gather: small[p, k] (+)= large[p, indices[p, k]], the adjoint of
@@ -103,13 +116,9 @@ extension TensorScalar {
         _ large: UnsafePointer<Self>, indices: UnsafePointer<Int32>, planes: Int, smallPlane: Int, largePlane: Int,
         into small: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
-        forEachPart(planes, work: planes * smallPlane) { part in
-            for p in part {
-                for k in 0..<smallPlane {
-                    let value = large[p * largePlane + Int(indices[p * smallPlane + k])]
-                    small[p * smallPlane + k] = accumulate ? small[p * smallPlane + k] + value : value
-                }
-            }
+        forEachPooledPosition(indices: indices, planes: planes, smallPlane: smallPlane, largePlane: largePlane,
+                              work: planes * smallPlane) { s, l in
+            small[s] = accumulate ? small[s] + large[l] : large[l]
         }
     }
 
