@@ -36,6 +36,13 @@ public func storePartial<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeM
     for lane in 0..<count { pointer[offset + lane] = value[lane] }
 }
 
+/// ``store(_:_:_:)`` when `width` is 16, else ``storePartial(_:_:_:_:)``: the store of
+/// ``loadLanes(_:_:_:)``.
+@inlinable @inline(__always)
+public func storeLanes<S: TensorScalar>(_ value: SIMD16<S>, _ pointer: UnsafeMutablePointer<S>, _ offset: Int, _ width: Int) {
+    if width == 16 { store(value, pointer, offset) } else { storePartial(value, pointer, offset, width) }
+}
+
 /// y[i] = body(x[i]) over 16-lane vectors.
 @inlinable @inline(__always)
 public func map1<S: TensorScalar>(

@@ -160,14 +160,6 @@ public func vectorSinCos(_ x: FloatVector) -> (sin: FloatVector, cos: FloatVecto
     return (sinResult, cosResult)
 }
 
-/// sin x for every lane (see ``vectorSinCos(_:)`` for range and accuracy).
-@inlinable @inline(__always)
-public func vectorSin(_ x: FloatVector) -> FloatVector { vectorSinCos(x).sin }
-
-/// cos x for every lane (see ``vectorSinCos(_:)`` for range and accuracy).
-@inlinable @inline(__always)
-public func vectorCos(_ x: FloatVector) -> FloatVector { vectorSinCos(x).cos }
-
 /// √x for every lane: the bit-level estimate of 1/√x, three Newton steps, times x. (A vector's
 /// `squareRoot()` calls libm's `sqrtf` lane by lane on Linux, to set errno for negative inputs.)
 /// Within 3 ulp for normal x (2.4 measured); 0 and +inf map to themselves, negative x and NaN give NaN.

@@ -87,7 +87,7 @@ func fillUniformFloat(_ buffer: UnsafeMutablePointer<Float>, count: Int, lower: 
         while index < end {
             var value = lower + width * unitUniform(halves(draws(after: state, first: index)).low)
             value.replace(with: below, where: value .>= upper)
-            if index + 16 <= end { store(value, buffer, index) } else { storePartial(value, buffer, index, end - index) }
+            storeLanes(value, buffer, index, Swift.min(16, end - index))
             index += 16
         }
     }
@@ -136,13 +136,8 @@ func fillNormalFloat(_ buffer: UnsafeMutablePointer<Float>, count: Int, mean: Fl
         while index < end {
             let (cosine, sine) = normalPairs(after: state, first: index / 2)
             let first = mean + standardDeviation * cosine, second = mean + standardDeviation * sine
-            if index + 32 <= end {
-                store(first, buffer, index)
-                store(second, buffer, index + 16)
-            } else {
-                storePartial(first, buffer, index, Swift.min(16, end - index))
-                if end - index > 16 { storePartial(second, buffer, index + 16, end - index - 16) }
-            }
+            storeLanes(first, buffer, index, Swift.min(16, end - index))
+            if end - index > 16 { storeLanes(second, buffer, index + 16, Swift.min(16, end - index - 16)) }
             index += 32
         }
     }
@@ -190,7 +185,7 @@ func fillBernoulliFloat(_ buffer: UnsafeMutablePointer<Float>, count: Int, thres
             let select = halves(hit).low
             let bits = (valueBits & select) | (otherBits & ~select)
             let result = unsafeBitCast(bits, to: FloatVector.self)
-            if index + 16 <= end { store(result, buffer, index) } else { storePartial(result, buffer, index, end - index) }
+            storeLanes(result, buffer, index, Swift.min(16, end - index))
             index += 16
         }
     }
@@ -219,12 +214,9 @@ func fillBernoulliFloat(_ buffer: UnsafeMutablePointer<Float>, probabilities: Un
         var index = start
         while index < end {
             let uniform = unitUniform(halves(draws(after: state, first: index)).low)
-            if index + 16 <= end {
-                store(others.replacing(with: values, where: uniform .< load(probabilities, index)), buffer, index)
-            } else {
-                let probability = loadPartial(probabilities, index, end - index)
-                storePartial(others.replacing(with: values, where: uniform .< probability), buffer, index, end - index)
-            }
+            let width = Swift.min(16, end - index)
+            let probability = loadLanes(probabilities, index, width)
+            storeLanes(others.replacing(with: values, where: uniform .< probability), buffer, index, width)
             index += 16
         }
     }
