@@ -19,17 +19,26 @@ struct SlopeRule {
         }
     }
 
-    /// s′ and ds′/dh at each of `count` code values h.
-    func slopes<Scalar: TensorScalar>(
-        of h: UnsafePointer<Scalar>, count: Int
-    ) -> (slope: [Scalar], derivative: [Scalar]) {
+    /// s′ at each of `count` code values h.
+    func slopes<Scalar: TensorScalar>(of h: UnsafePointer<Scalar>, count: Int) -> [Scalar] {
         let codes = UnsafeBufferPointer(start: h, count: count)
         switch activation {
-        case .sigmoid: return (codes.map { $0 * (1 - $0) }, codes.map { 1 - 2 * $0 })
-        case .tanh: return (codes.map { 1 - $0 * $0 }, codes.map { -2 * $0 })
-        case .leakyRelu(let leak):
-            return (codes.map { $0 > 0 ? 1 : Scalar(leak) }, Array(repeating: 0, count: count))
-        default: return (codes.map { $0 > 0 ? 1 : 0 }, Array(repeating: 0, count: count))
+        case .sigmoid: return codes.map { $0 * (1 - $0) }
+        case .tanh: return codes.map { 1 - $0 * $0 }
+        case .leakyRelu(let leak): return codes.map { $0 > 0 ? 1 : Scalar(leak) }
+        default: return codes.map { $0 > 0 ? 1 : 0 }
+        }
+    }
+
+    /// ds′/dh at each of `count` code values h (needed only by the backward pass).
+    func slopeDerivatives<Scalar: TensorScalar>(
+        of h: UnsafePointer<Scalar>, count: Int
+    ) -> [Scalar] {
+        let codes = UnsafeBufferPointer(start: h, count: count)
+        switch activation {
+        case .sigmoid: return codes.map { 1 - 2 * $0 }
+        case .tanh: return codes.map { -2 * $0 }
+        default: return Array(repeating: 0, count: count)
         }
     }
 }
@@ -54,8 +63,8 @@ public func jacobianNormSquared<Scalar>(
     let rowNorms = (0..<units).map { j in  // r_j
         Scalar.dot(weight.pointer + j * inputs, weight.pointer + j * inputs, count: inputs)
     }
-    let (slope, slopeDerivative) = SlopeRule(activation).slopes(of: code.pointer,
-                                                                 count: batch * units)
+    let rule = SlopeRule(activation)
+    let slope = rule.slopes(of: code.pointer, count: batch * units)
     let squaredSlope = slope.map { $0 * $0 }
     let result = Tensor<Scalar>(shape: [batch, 1]) { y in  // Σ_j s′_bj² r_j
         squaredSlope.withUnsafeBufferPointer { squares in
@@ -67,6 +76,7 @@ public func jacobianNormSquared<Scalar>(
     return result.recording("jacobianNormSquared", inputs: [code, weight]) { output in
         let g = output.gradient!.pointer
         code.accumulateGradient { dh, accumulate in
+            let slopeDerivative = rule.slopeDerivatives(of: code.pointer, count: batch * units)
             for b in 0..<batch {
                 for j in 0..<units {
                     let i = b * units + j
@@ -106,8 +116,8 @@ public func encoderJacobian<Scalar>(
 ) -> Tensor<Scalar> {
     precondition(code.count == weight.shape[0],
                  "encoderJacobian: a code of \(weight.shape[0]) values expected, got \(code.count)")
-    let slopes = SlopeRule(activation).slopes(of: code.pointer, count: code.count).slope
-    let slope = Tensor(shape: [code.count, 1], scalars: slopes)
+    let slope = Tensor(shape: [code.count, 1],
+                       scalars: SlopeRule(activation).slopes(of: code.pointer, count: code.count))
     return withoutGradients { slope * weight }  // the column broadcasts over W's rows
 }
 // ANCHOR_END: jacobian
