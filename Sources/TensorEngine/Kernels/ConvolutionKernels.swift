@@ -51,9 +51,22 @@ struct ConvolutionShape {
 
 extension TensorScalar {
     /// im2col: columns[(c, i, j), (n, y, x)] = image[n, c, y·s − p + i, x·s − p + j], 0 outside the image.
+    /// By whole-block copies from phase planes where the geometry allows (see ConvolutionPhases.swift),
+    /// else line by line.
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func imageToColumns(_ image: UnsafePointer<Self>, _ shape: ConvolutionShape, into columns: UnsafeMutablePointer<Self>) {
+        if let phases = ConvolutionPhases(shape) {
+            imageToColumnsByPhases(image, phases, into: columns)
+        } else {
+            imageToColumnsByLines(image, shape, into: columns)
+        }
+    }
+
+    /// ``imageToColumns(_:_:into:)`` one output line at a time: any geometry.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func imageToColumnsByLines(_ image: UnsafePointer<Self>, _ shape: ConvolutionShape, into columns: UnsafeMutablePointer<Self>) {
         let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
         let taps = shape.kernelHeight * shape.kernelWidth
         for row in 0..<shape.columnRows {
@@ -87,10 +100,24 @@ extension TensorScalar {
 
     /// col2im, the adjoint of ``imageToColumns(_:_:into:)``: image[n, c, y·s − p + i, x·s − p + j] +=
     /// columns[(c, i, j), (n, y, x)] over every tap and output position. Overwrites `image` unless
-    /// `accumulate`. Each pixel sums its taps in a fixed order (deterministic).
+    /// `accumulate`. Each pixel sums its taps in a fixed order (deterministic). May zero the entries of
+    /// `columns` that lie in the padding.
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func columnsToImage(
+        _ columns: UnsafeMutablePointer<Self>, _ shape: ConvolutionShape, into image: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        if let phases = ConvolutionPhases(shape) {
+            columnsToImageByPhases(columns, phases, into: image, accumulate: accumulate)
+        } else {
+            columnsToImageByLines(columns, shape, into: image, accumulate: accumulate)
+        }
+    }
+
+    /// ``columnsToImage(_:_:into:accumulate:)`` one output line at a time: any geometry.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func columnsToImageByLines(
         _ columns: UnsafePointer<Self>, _ shape: ConvolutionShape, into image: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
         let plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth

@@ -175,7 +175,7 @@ public func convolution2D<Scalar>(
             let columnGradient = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "gradient")
             Scalar.packedProduct(weight.pointer, dz.pointer, into: columnGradient.mutablePointer,
                                  rows: rows, columns: columnCount, inner: outputChannels, transposeA: true)
-            Scalar.columnsToImage(columnGradient.pointer, chunk.part, into: dx + chunk.inputOffset, accumulate: chunk.accumulate)
+            Scalar.columnsToImage(columnGradient.mutablePointer, chunk.part, into: dx + chunk.inputOffset, accumulate: chunk.accumulate)
         }
     }
 }
@@ -225,7 +225,7 @@ public func transposedConvolution2D<Scalar>(
         Scalar.packedProduct(weight.pointer, channelsFirst.pointer, into: columns.mutablePointer,
                              rows: rows, columns: columnCount, inner: inputChannels, transposeA: true)
         let target = result.mutablePointer + images.lowerBound * outputImage
-        Scalar.columnsToImage(columns.pointer, part, into: target, accumulate: false)
+        Scalar.columnsToImage(columns.mutablePointer, part, into: target, accumulate: false)
         Scalar.addChannelBiasAndActivate(target, batch: images.count, channels: outputChannels, planeSize: outputPlane,
                                          bias: bias?.pointer, activation: activation)
     }

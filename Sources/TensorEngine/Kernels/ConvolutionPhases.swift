@@ -1,0 +1,227 @@
+import KernelCore
+
+// im2col and col2im as whole-block copies rather than short lines.
+//
+// With stride s and padding p, tap i of the kernel puts input row s·y − p + i at output row y.
+// Write i − p = s·dy + a with 0 ≤ a < s: that input row is row y + dy of the *phase* a, the plane of
+// input rows a, a + s, a + 2s, … (the same holds for columns, with b and dx). Stored with the
+// output's row length Wo, a phase plane turns one tap's whole [Ho, Wo] block of the column matrix
+// into one contiguous copy at offset dy·Wo + dx. The copy also carries, at the ends of each row,
+// values that wrapped round from the neighbouring row; those entries lie in the padding and are
+// zeroed. For stride 1 with Wo = W the input plane is its own phase plane and nothing is rearranged.
+
+/// How a convolution's taps map onto phase planes, or `nil` from ``init(_:)`` when some tap's valid
+/// columns run past the output's row length (then a phase plane stored with rows of Wo cannot hold
+/// them, and the line-by-line kernels serve).
+struct ConvolutionPhases {
+    let shape: ConvolutionShape
+    /// Rows stored per phase plane: ⌈H / s⌉.
+    let rows: Int
+    /// Values per phase plane: rows · Wo.
+    var planeSize: Int { rows * shape.outputWidth }
+    /// Whether the input plane serves as its own phase plane (stride 1 and Wo = W).
+    var isInputPlane: Bool { shape.strideHeight == 1 && shape.strideWidth == 1 && shape.outputWidth == shape.width }
+    /// Values of all s_H · s_W phase planes of one image plane.
+    var scratchSize: Int { shape.strideHeight * shape.strideWidth * planeSize }
+
+    /// Per tap (i, j) in row-major order: its contiguous copy, or `nil` when it sees only padding.
+    let taps: [PhaseTap?]
+
+    init?(_ shape: ConvolutionShape) {
+        self.shape = shape
+        let rows = (shape.height + shape.strideHeight - 1) / shape.strideHeight, width = shape.outputWidth
+        self.rows = rows
+        var taps: [PhaseTap?] = []
+        for i in 0..<shape.kernelHeight {
+            let (a, dy) = Self.split(i - shape.paddingHeight, shape.strideHeight)
+            let validY = shape.validRows(tap: i)
+            for j in 0..<shape.kernelWidth {
+                let (b, dx) = Self.split(j - shape.paddingWidth, shape.strideWidth)
+                let validX = shape.validColumns(tap: j)
+                guard !validY.isEmpty, !validX.isEmpty else {
+                    taps.append(nil)
+                    continue
+                }
+                if validX.upperBound - 1 + dx >= width { return nil }
+                taps.append(PhaseTap(
+                    source: (a * shape.strideWidth + b) * rows * width + dy * width + dx, rows: validY, columns: validX,
+                    first: validY.lowerBound * width + validX.lowerBound,
+                    end: (validY.upperBound - 1) * width + validX.upperBound))
+            }
+        }
+        self.taps = taps
+    }
+
+    /// r = s·shift + phase with 0 ≤ phase < s.
+    static func split(_ r: Int, _ s: Int) -> (phase: Int, shift: Int) {
+        let phase = ((r % s) + s) % s
+        return (phase, (r - phase) / s)
+    }
+}
+
+/// One tap's block of the column matrix as a contiguous copy: block[t] = phases[source + t] for t in
+/// first..<end, valid at the rows and columns given (the rest of the block is padding).
+struct PhaseTap {
+    /// Offset into the phase planes of block entry 0: its phase plane's start plus dy·Wo + dx.
+    let source: Int
+    /// The output rows and columns whose input pixel lies inside the image.
+    let rows: Range<Int>, columns: Range<Int>
+    /// The copy's span in the [Ho, Wo] block, from the first valid entry to one past the last.
+    let first: Int, end: Int
+}
+
+extension TensorScalar {
+    /// Zeroes, inside a tap's span, the row ends outside the valid columns (where the contiguous
+    /// copy wraps round).
+    @inline(__always)
+    static func zeroWrappedEnds(_ block: UnsafeMutablePointer<Self>, _ tap: PhaseTap, width: Int) {
+        let (rows, columns) = (tap.rows, tap.columns)
+        for y in rows {
+            let line = block + y * width
+            if y > rows.lowerBound { for x in 0..<columns.lowerBound { line[x] = 0 } }
+            if y < rows.upperBound - 1 { for x in columns.upperBound..<width { line[x] = 0 } }
+        }
+    }
+
+    /// phase[a, b][u, v] = plane[s·u + a, s·v + b] for the columns v < Wo, 0 in any column past the
+    /// plane's edge. Stride 2 across splits each row's pairs with vector loads.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func splitIntoPhases(_ plane: UnsafePointer<Self>, _ phases: ConvolutionPhases, into scratch: UnsafeMutablePointer<Self>) {
+        let shape = phases.shape, (sH, sW) = (shape.strideHeight, shape.strideWidth), width = shape.outputWidth
+        for a in 0..<sH {
+            for u in 0..<((shape.height - a + sH - 1) / sH) {
+                let source = plane + (u * sH + a) * shape.width
+                var b = 0
+                if sW == 2 {  // phases b = 0 and 1 at once: the even and odd lanes of 16 neighbours
+                    let even = scratch + (a * 2) * phases.planeSize + u * width, odd = even + phases.planeSize
+                    var v = 0
+                    while 2 * v + 16 <= shape.width && v + 8 <= width {
+                        let pairs = UnsafeRawPointer(source + 2 * v).loadUnaligned(as: SIMD16<Self>.self)
+                        UnsafeMutableRawPointer(even + v).storeBytes(of: pairs.evenHalf, as: SIMD8<Self>.self)
+                        UnsafeMutableRawPointer(odd + v).storeBytes(of: pairs.oddHalf, as: SIMD8<Self>.self)
+                        v += 8
+                    }
+                    copyPhaseLine(source, stride: 2, from: v, into: even, columns: Swift.min((shape.width + 1) / 2, width),
+                                  width: width)
+                    copyPhaseLine(source + 1, stride: 2, from: v, into: odd, columns: Swift.min(shape.width / 2, width),
+                                  width: width)
+                    b = 2
+                }
+                for b in b..<sW {
+                    let line = scratch + (a * sW + b) * phases.planeSize + u * width
+                    copyPhaseLine(source + b, stride: sW, from: 0, into: line,
+                                  columns: Swift.min((shape.width - b + sW - 1) / sW, width), width: width)
+                }
+            }
+        }
+    }
+
+    /// line[v] = source[v·stride] for v in start..<columns, and 0 from there to `width`.
+    @inline(__always)
+    static func copyPhaseLine(_ source: UnsafePointer<Self>, stride: Int, from start: Int, into line: UnsafeMutablePointer<Self>,
+                              columns: Int, width: Int) {
+        var v = start
+        while v < columns { line[v] = source[v * stride]; v += 1 }
+        while v < width { line[v] = 0; v += 1 }
+    }
+
+    /// The adjoint of ``splitIntoPhases(_:_:into:)``: plane[s·u + a, s·v + b] (+)= phase[a, b][u, v];
+    /// plane columns past Wo in their phase receive nothing (0 unless `accumulate`).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func mergePhases(_ scratch: UnsafePointer<Self>, _ phases: ConvolutionPhases, into plane: UnsafeMutablePointer<Self>,
+                            accumulate: Bool) {
+        let shape = phases.shape, (sH, sW) = (shape.strideHeight, shape.strideWidth), width = shape.outputWidth
+        for a in 0..<sH {
+            for u in 0..<((shape.height - a + sH - 1) / sH) {
+                let target = plane + (u * sH + a) * shape.width
+                var start = 0
+                if sW == 2 {  // 16 neighbours at once from the even and odd phases
+                    let even = scratch + (a * 2) * phases.planeSize + u * width, odd = even + phases.planeSize
+                    while 2 * start + 16 <= shape.width && start + 8 <= width {
+                        var pairs = SIMD16<Self>()
+                        pairs.evenHalf = UnsafeRawPointer(even + start).loadUnaligned(as: SIMD8<Self>.self)
+                        pairs.oddHalf = UnsafeRawPointer(odd + start).loadUnaligned(as: SIMD8<Self>.self)
+                        let destination = UnsafeMutableRawPointer(target + 2 * start)
+                        if accumulate { pairs += destination.loadUnaligned(as: SIMD16<Self>.self) }
+                        destination.storeBytes(of: pairs, as: SIMD16<Self>.self)
+                        start += 8
+                    }
+                }
+                for b in 0..<sW {
+                    let line = scratch + (a * sW + b) * phases.planeSize + u * width, columns = target + b
+                    let phaseColumns = (shape.width - b + sW - 1) / sW, stored = Swift.min(phaseColumns, width)
+                    let first = b < 2 ? start : 0
+                    if accumulate {
+                        for v in first..<stored { columns[v * sW] += line[v] }
+                    } else {
+                        for v in first..<stored { columns[v * sW] = line[v] }
+                        for v in stored..<phaseColumns { columns[v * sW] = 0 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// im2col (see ``imageToColumns(_:_:into:)``) by one contiguous copy per tap and image.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func imageToColumnsByPhases(_ image: UnsafePointer<Self>, _ phases: ConvolutionPhases, into columns: UnsafeMutablePointer<Self>) {
+        let shape = phases.shape, plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        let taps = shape.kernelHeight * shape.kernelWidth
+        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
+        defer { scratch?.deallocate() }
+        for n in 0..<shape.batch {
+            for channel in 0..<shape.channels {
+                let source = image + (n * shape.channels + channel) * plane
+                if let scratch { splitIntoPhases(source, phases, into: scratch) }
+                let phasePlanes = scratch.map { UnsafePointer($0) } ?? source
+                for (index, tap) in phases.taps.enumerated() {
+                    let block = columns + (channel * taps + index) * shape.columnCount + n * outputPlane
+                    guard let tap else {
+                        block.update(repeating: 0, count: outputPlane)
+                        continue
+                    }
+                    (block + tap.first).update(from: phasePlanes + tap.source + tap.first, count: tap.end - tap.first)
+                    block.update(repeating: 0, count: tap.first)
+                    (block + tap.end).update(repeating: 0, count: outputPlane - tap.end)
+                    zeroWrappedEnds(block, tap, width: shape.outputWidth)
+                }
+            }
+        }
+    }
+
+    /// col2im (see ``columnsToImage(_:_:into:accumulate:)``) by one contiguous sum per tap and image.
+    /// Each pixel still sums its taps in tap order. Zeroes the entries of `columns` that lie in the
+    /// padding (they hold nothing a pixel receives).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func columnsToImageByPhases(
+        _ columns: UnsafeMutablePointer<Self>, _ phases: ConvolutionPhases, into image: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        let shape = phases.shape, plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        let taps = shape.kernelHeight * shape.kernelWidth
+        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
+        defer { scratch?.deallocate() }
+        for n in 0..<shape.batch {
+            for channel in 0..<shape.channels {
+                let target = image + (n * shape.channels + channel) * plane
+                let phasePlanes = scratch ?? target
+                if let scratch {
+                    scratch.update(repeating: 0, count: phases.scratchSize)
+                } else if !accumulate {
+                    target.update(repeating: 0, count: plane)
+                }
+                for (index, tap) in phases.taps.enumerated() {
+                    guard let tap else { continue }
+                    let block = columns + (channel * taps + index) * shape.columnCount + n * outputPlane
+                    zeroWrappedEnds(block, tap, width: shape.outputWidth)
+                    let destination = phasePlanes + tap.source
+                    for t in tap.first..<tap.end { destination[t] += block[t] }
+                }
+                if let scratch { mergePhases(scratch, phases, into: target, accumulate: accumulate) }
+            }
+        }
+    }
+}
