@@ -8,7 +8,10 @@
 //   (d) the convolutional chapter's model: Conv(1→32, 3, s2, p1) ReLU Conv(32→64, 3, s2, p1) ReLU
 //       Linear(3136→20); Linear(20→3136) ReLU ConvT(64→32, 3, s2, p1, op1) ReLU ConvT(32→1, 3, s2, p1, op1)
 //       to logits, sigmoid cross-entropy, Adam, batch 128
-// and models (a) and (d) against their GEMM-only bounds. One JSON line per model follows the table.
+//   (e) the convolutional chapter's max-pooling model with the unpooling decoder (PoolingAutoencoder):
+//       stride-1 3 × 3 convolutions at 28 × 28 and 14 × 14, 2 × 2 pooling and unpooling, batch 128;
+//       the engine's own yardstick for those operations (no peer runs it)
+// and every model against its GEMM-only bound. One JSON line per model follows the table.
 // Then (`noise`, in the default `--models`) the cost of the training noise as a fraction of a step of
 // the model it serves, with the scalar sampling the engine used before as the "before" column.
 
@@ -21,7 +24,7 @@ let arguments = CommandLine.arguments
 let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
 let windows = arguments.firstIndex(of: "--windows").flatMap { Int(arguments[$0 + 1]) } ?? 5
 /// `--models a,c` runs only those models (for profiling one of them).
-let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c,d,noise").split(separator: ",").map(String.init))
+let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c,d,e,noise").split(separator: ",").map(String.init))
 let elementwiseThreads = arguments.firstIndex(of: "--elementwise-threads").flatMap { Int(arguments[$0 + 1]) }
 setThreadCount(threads, elementwise: elementwiseThreads)
 
@@ -157,13 +160,26 @@ let flopsPerStepByModel: [String: Double] = [
     // Per convolution: output channels × kernel taps × input channels × output positions.
     "d": flopsPerStep(multiplyAdds: [32 * 9 * 1 * 196, 64 * 9 * 32 * 49, 3136 * 20, 20 * 3136, 64 * 9 * 32 * 49,
                                      32 * 9 * 1 * 196], batch: 128),
+    "e": flopsPerStep(multiplyAdds: [16 * 9 * 1 * 784, 32 * 9 * 16 * 196, 1568 * 20, 20 * 1568, 16 * 9 * 32 * 196,
+                                     1 * 9 * 16 * 784], batch: 128),
 ]
 
 print("")
 print("model  batch  samples/s  ms/step")
 var results: [(String, Double)] = []
 var stepTimes: [String: Double] = [:]
-for benchmark in [modelA, modelB, modelC, modelD] where selectedModels.contains(benchmark.name) {
+/// The convolutional chapter's pooling model, unpooling decoder.
+let modelE: Benchmark = {
+    let model = PoolingAutoencoder(.unpooling, codeSize: 20, generator: generator)
+    var optimizer = Adam(parameters: model.parameters, learningRate: 1e-3)
+    return Benchmark(name: "e", batchSize: 128) { batch in
+        optimizer.zeroGradients()
+        sigmoidCrossEntropy(logits: model(batch).logits, labels: batch).backward()
+        optimizer.step()
+    }
+}()
+
+for benchmark in [modelA, modelB, modelC, modelD, modelE] where selectedModels.contains(benchmark.name) {
     let (rate, stepTime) = throughput(benchmark)
     stepTimes[benchmark.name] = stepTime
     results.append((benchmark.name, rate))

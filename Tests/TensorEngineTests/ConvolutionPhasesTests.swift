@@ -93,4 +93,68 @@ struct ConvolutionPhasesTests {
         }
         #expect(checked > 60)
     }
+
+    @Test("col2im of scaled planes (one output channel) equals col2im of the product Wᵀ dz")
+    func scaledPlanes() {
+        var checked = 0
+        for shape in Self.shapes {
+            guard let phases = ConvolutionPhases(shape) else { continue }
+            checked += 1
+            let taps = shape.kernelHeight * shape.kernelWidth, positions = shape.outputHeight * shape.outputWidth
+            let weights = uniform([shape.channels * taps], -1, 1, seed: 11).scalars
+            let planes = uniform([shape.batch * positions], -1, 1, seed: 13).scalars
+            // The column matrix a product would make: entry ((c, tap), (n, p)) = w[c, tap] · dz[n, p].
+            var columns: [Double] = []
+            for row in 0..<shape.columnRows { columns += planes.map { weights[row] * $0 } }
+            let start = uniform([shape.batch, shape.channels, shape.height, shape.width], -1, 1, seed: 17)
+            for accumulate in [false, true] {
+                var expected = start.scalars, actual = start.scalars
+                expected.withUnsafeMutableBufferPointer {
+                    Double.columnsToImageByLines(columns, shape, into: $0.baseAddress!, accumulate: accumulate)
+                }
+                actual.withUnsafeMutableBufferPointer {
+                    Double.columnsToImageOfScaledPlanes(weights: weights, planes: planes, phases, into: $0.baseAddress!,
+                                                        accumulate: accumulate)
+                }
+                #expect(maximumDifference(actual, expected) <= (accumulate ? 1e-14 : 0), "\(shape) accumulate \(accumulate)")
+            }
+        }
+        #expect(checked > 60)
+    }
+
+    @Test("one output channel: the convolution and its weight gradient equal the product with im2col's matrix")
+    func oneOutputChannel() {
+        var checked = 0
+        for shape in Self.shapes {
+            guard let phases = ConvolutionPhases(shape) else { continue }
+            checked += 1
+            let positions = shape.outputHeight * shape.outputWidth
+            let image = uniform([shape.batch, shape.channels, shape.height, shape.width], -1, 1, seed: 19)
+            let weights = uniform([shape.columnRows], -1, 1, seed: 23).scalars
+            let dz = uniform([shape.batch * positions], -1, 1, seed: 29).scalars
+            let columns = [Double](unsafeUninitializedCapacity: shape.columnRows * shape.columnCount) { buffer, count in
+                Double.imageToColumnsByLines(image.pointer, shape, into: buffer.baseAddress!)
+                count = buffer.count
+            }
+            // y[q] = Σ_row w[row] X[row, q] and g[row] = Σ_q dz[q] X[row, q], summed in the kernels' orders.
+            var expectedOutput = [Double](repeating: 0, count: shape.columnCount)
+            for row in 0..<shape.columnRows {
+                for q in 0..<shape.columnCount { expectedOutput[q] += weights[row] * columns[row * shape.columnCount + q] }
+            }
+            let expectedGradient = (0..<shape.columnRows).map { row in
+                (0..<shape.columnCount).reduce(0.0) { $0 + dz[$1] * columns[row * shape.columnCount + $1] }
+            }
+            let output = [Double](unsafeUninitializedCapacity: shape.columnCount) { buffer, count in
+                Double.convolutionToOneChannel(image.pointer, weights: weights, phases, into: buffer.baseAddress!)
+                count = buffer.count
+            }
+            let gradient = [Double](unsafeUninitializedCapacity: shape.columnRows) { buffer, count in
+                Double.oneChannelWeightGradient(image.pointer, outputGradient: dz, phases, into: buffer.baseAddress!)
+                count = buffer.count
+            }
+            #expect(maximumDifference(output, expectedOutput) <= 1e-13, "\(shape)")
+            #expect(maximumDifference(gradient, expectedGradient) <= 1e-12, "\(shape)")
+        }
+        #expect(checked > 60)
+    }
 }

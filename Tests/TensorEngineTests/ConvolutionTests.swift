@@ -110,6 +110,9 @@ struct ConvolutionGradientTests {
         Case(batch: 2, inputChannels: 3, outputChannels: 2, size: 6, kernel: 3, stride: 2, padding: 0, outputPadding: 0),
         Case(batch: 3, inputChannels: 2, outputChannels: 4, size: 7, kernel: 3, stride: 2, padding: 1, outputPadding: 0),
         Case(batch: 2, inputChannels: 1, outputChannels: 2, size: 6, kernel: 2, stride: 2, padding: 0, outputPadding: 0),
+        // One output channel: the input gradient is summed from scaled planes, with no product.
+        Case(batch: 2, inputChannels: 3, outputChannels: 1, size: 5, kernel: 3, stride: 1, padding: 1, outputPadding: 0),
+        Case(batch: 2, inputChannels: 2, outputChannels: 1, size: 6, kernel: 3, stride: 2, padding: 1, outputPadding: 0),
     ]
 
     static let transposedCases = [

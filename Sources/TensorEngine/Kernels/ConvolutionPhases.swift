@@ -83,6 +83,14 @@ extension TensorScalar {
         }
     }
 
+    /// A tap's block of the column matrix over its span (entries outside the span are left as they
+    /// are): the contiguous copy from the phase planes, with the wrapped row ends zeroed.
+    @inline(__always)
+    static func copySpan(_ phasePlanes: UnsafePointer<Self>, _ tap: PhaseTap, into block: UnsafeMutablePointer<Self>, width: Int) {
+        (block + tap.first).update(from: phasePlanes + tap.source + tap.first, count: tap.end - tap.first)
+        zeroWrappedEnds(block, tap, width: width)
+    }
+
     /// phase[a, b][u, v] = plane[s·u + a, s·v + b] for the columns v < Wo, 0 in any column past the
     /// plane's edge. Stride 2 across splits each row's pairs with vector loads.
     @_specialize(where Self == Float)
@@ -183,10 +191,9 @@ extension TensorScalar {
                         block.update(repeating: 0, count: outputPlane)
                         continue
                     }
-                    (block + tap.first).update(from: phasePlanes + tap.source + tap.first, count: tap.end - tap.first)
+                    copySpan(phasePlanes, tap, into: block, width: shape.outputWidth)
                     block.update(repeating: 0, count: tap.first)
                     (block + tap.end).update(repeating: 0, count: outputPlane - tap.end)
-                    zeroWrappedEnds(block, tap, width: shape.outputWidth)
                 }
             }
         }
@@ -222,6 +229,111 @@ extension TensorScalar {
                 }
                 if let scratch { mergePhases(scratch, phases, into: target, accumulate: accumulate) }
             }
+        }
+    }
+}
+
+extension TensorScalar {
+    /// col2im of the column matrix Wᵀ dz of a convolution with one output channel, without forming it:
+    /// entry ((c, i, j), (n, p)) is w[c, i, j] · dz[n, p], so each tap's block is one scaled plane of dz.
+    /// Each block is made in a small scratch and summed as in ``columnsToImageByPhases(_:_:into:accumulate:)``,
+    /// where a matrix product would write, and col2im read back, C·kH·kW values per output pixel.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func columnsToImageOfScaledPlanes(
+        weights: UnsafePointer<Self>, planes: UnsafePointer<Self>, _ phases: ConvolutionPhases,
+        into image: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        let shape = phases.shape, plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        let taps = shape.kernelHeight * shape.kernelWidth
+        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
+        let block = UnsafeMutablePointer<Self>.allocate(capacity: outputPlane)
+        defer { scratch?.deallocate(); block.deallocate() }
+        for n in 0..<shape.batch {
+            let source = planes + n * outputPlane
+            for channel in 0..<shape.channels {
+                let target = image + (n * shape.channels + channel) * plane
+                let phasePlanes = scratch ?? target
+                if let scratch {
+                    scratch.update(repeating: 0, count: phases.scratchSize)
+                } else if !accumulate {
+                    target.update(repeating: 0, count: plane)
+                }
+                for (index, tap) in phases.taps.enumerated() {
+                    guard let tap else { continue }
+                    let weight = weights[channel * taps + index]
+                    for t in tap.first..<tap.end { block[t] = weight * source[t] }
+                    zeroWrappedEnds(block, tap, width: shape.outputWidth)
+                    let destination = phasePlanes + tap.source
+                    for t in tap.first..<tap.end { destination[t] += block[t] }
+                }
+                if let scratch { mergePhases(scratch, phases, into: target, accumulate: accumulate) }
+            }
+        }
+    }
+}
+
+// A convolution with one output channel (the last layer of a decoder that ends in a convolution)
+// is a matrix product with one row: [1, C·kH·kW] × [C·kH·kW, N·P]. Its column matrix is C·kH·kW
+// times the size of the output, all written and read once for a product that does 2 FLOPs per
+// value. These kernels form each tap's block in a scratch the size of one plane and use it at once.
+extension TensorScalar {
+    /// Calls `body(n, c, index, tap, block)` with each valid tap's block of image (n, c) over its span,
+    /// images and channels in order, taps in row-major order.
+    @inline(__always)
+    static func forEachTapBlock(
+        _ image: UnsafePointer<Self>, _ phases: ConvolutionPhases,
+        _ body: (_ n: Int, _ channel: Int, _ index: Int, _ tap: PhaseTap, _ block: UnsafePointer<Self>) -> Void
+    ) {
+        let shape = phases.shape, plane = shape.height * shape.width
+        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
+        let block = UnsafeMutablePointer<Self>.allocate(capacity: shape.outputHeight * shape.outputWidth)
+        defer { scratch?.deallocate(); block.deallocate() }
+        for n in 0..<shape.batch {
+            for channel in 0..<shape.channels {
+                let source = image + (n * shape.channels + channel) * plane
+                if let scratch { splitIntoPhases(source, phases, into: scratch) }
+                let phasePlanes = scratch.map { UnsafePointer($0) } ?? source
+                for (index, tap) in phases.taps.enumerated() {
+                    guard let tap else { continue }
+                    copySpan(phasePlanes, tap, into: block, width: shape.outputWidth)
+                    body(n, channel, index, tap, block)
+                }
+            }
+        }
+    }
+
+    /// output[n, p] = Σ_(c, i, j) w[c, i, j] · image[n, c, y·s − p + i, x·s − p + j] for the positions
+    /// p = (y, x): a convolution with one output channel, summed over channels and taps in order.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func convolutionToOneChannel(
+        _ image: UnsafePointer<Self>, weights: UnsafePointer<Self>, _ phases: ConvolutionPhases,
+        into output: UnsafeMutablePointer<Self>
+    ) {
+        let shape = phases.shape, outputPlane = shape.outputHeight * shape.outputWidth
+        let taps = shape.kernelHeight * shape.kernelWidth
+        output.update(repeating: 0, count: shape.batch * outputPlane)
+        forEachTapBlock(image, phases) { n, channel, index, tap, block in
+            let weight = weights[channel * taps + index], sum = output + n * outputPlane
+            for t in tap.first..<tap.end { sum[t] += weight * block[t] }
+        }
+    }
+
+    /// gradient[c, i, j] = Σ_(n, p) dz[n, p] · image[n, c, y·s − p + i, x·s − p + j]: the weight
+    /// gradient of ``convolutionToOneChannel(_:weights:_:into:)``, summed over images in order.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func oneChannelWeightGradient(
+        _ image: UnsafePointer<Self>, outputGradient dz: UnsafePointer<Self>, _ phases: ConvolutionPhases,
+        into gradient: UnsafeMutablePointer<Self>
+    ) {
+        let shape = phases.shape, outputPlane = shape.outputHeight * shape.outputWidth
+        let taps = shape.kernelHeight * shape.kernelWidth
+        gradient.update(repeating: 0, count: shape.channels * taps)
+        forEachTapBlock(image, phases) { n, channel, index, tap, block in
+            gradient[channel * taps + index] += dot(dz + n * outputPlane + tap.first, block + tap.first,
+                                                    count: tap.end - tap.first)
         }
     }
 }

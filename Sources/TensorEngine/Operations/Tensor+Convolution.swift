@@ -137,15 +137,21 @@ public func convolution2D<Scalar>(
     forEachTask(chunks.count) { index in  // chunks of whole images, in parallel
         let images = chunks.images(index), part = chunks.shape(shape, index)
         let columnCount = part.columnCount
-        // X: one column of C·k·k input values per output position of the chunk (im2col).
-        let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
-        Scalar.imageToColumns(input.pointer + images.lowerBound * inputImage, part,
-                              into: columns.mutablePointer)
-        // W X: [C', C·k·k] × [C·k·k, positions].
         let product = Tensor<Scalar>(uninitializedShape: [outputChannels, columnCount],
                                      operation: "convolution2D")
-        Scalar.packedProduct(weight.pointer, columns.pointer, into: product.mutablePointer,
-                             rows: outputChannels, columns: columnCount, inner: rows)
+        let image = input.pointer + images.lowerBound * inputImage
+        if outputChannels == 1, let phases = ConvolutionPhases(part) {
+            // W has one row: sum each tap's shifted plane, scaled by its weight, without forming X.
+            Scalar.convolutionToOneChannel(image, weights: weight.pointer, phases,
+                                           into: product.mutablePointer)
+        } else {
+            // X: one column of C·k·k input values per output position of the chunk (im2col).
+            let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
+            Scalar.imageToColumns(image, part, into: columns.mutablePointer)
+            // W X: [C', C·k·k] × [C·k·k, positions].
+            Scalar.packedProduct(weight.pointer, columns.pointer, into: product.mutablePointer,
+                                 rows: outputChannels, columns: columnCount, inner: rows)
+        }
         // [C', images, positions] → [images, C', positions], adding the bias and the activation.
         Scalar.channelsToBatch(product.pointer, channels: outputChannels, batch: images.count,
                                planeSize: planeSize, bias: bias?.pointer, activation: activation,
@@ -165,13 +171,20 @@ public func convolution2D<Scalar>(
             Scalar.sumPerChannel(dz.pointer, batch: 1, channels: outputChannels, planeSize: columnCount,
                                  into: biasPartial, accumulate: false)
         }
-        if let weightPartial = chunk.weight {
+        let onePhases = outputChannels == 1 ? ConvolutionPhases(chunk.part) : nil
+        if let weightPartial = chunk.weight, let phases = onePhases {
+            Scalar.oneChannelWeightGradient(input.pointer + chunk.inputOffset, outputGradient: dz.pointer, phases,
+                                            into: weightPartial)
+        } else if let weightPartial = chunk.weight {
             let columns = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "im2col")
             Scalar.imageToColumns(input.pointer + chunk.inputOffset, chunk.part, into: columns.mutablePointer)
             Scalar.packedProduct(dz.pointer, columns.pointer, into: weightPartial,
                                  rows: outputChannels, columns: rows, inner: columnCount, transposeB: true)
         }
-        if let dx = chunk.input {
+        if let dx = chunk.input, let phases = onePhases {
+            Scalar.columnsToImageOfScaledPlanes(weights: weight.pointer, planes: dz.pointer, phases,
+                                                into: dx + chunk.inputOffset, accumulate: chunk.accumulate)
+        } else if let dx = chunk.input {
             let columnGradient = Tensor<Scalar>(uninitializedShape: [rows, columnCount], operation: "gradient")
             Scalar.packedProduct(weight.pointer, dz.pointer, into: columnGradient.mutablePointer,
                                  rows: rows, columns: columnCount, inner: outputChannels, transposeA: true)
