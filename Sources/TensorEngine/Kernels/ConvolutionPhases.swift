@@ -199,16 +199,15 @@ extension TensorScalar {
         }
     }
 
-    /// col2im (see ``columnsToImage(_:_:into:accumulate:)``) by one contiguous sum per tap and image.
-    /// Each pixel still sums its taps in tap order. Zeroes the entries of `columns` that lie in the
-    /// padding (they hold nothing a pixel receives).
-    @_specialize(where Self == Float)
-    @_specialize(where Self == Double)
-    static func columnsToImageByPhases(
-        _ columns: UnsafeMutablePointer<Self>, _ phases: ConvolutionPhases, into image: UnsafeMutablePointer<Self>, accumulate: Bool
+    /// Sums every valid tap's block into image (n, c) at the tap's shift, images and channels in order
+    /// and taps in row-major order, through phase planes merged at the end of each plane when the
+    /// stride is not 1. `block(n, c, index, tap)` gives the block with its wrapped row ends zeroed.
+    @inline(__always)
+    static func sumTapBlocks(
+        _ phases: ConvolutionPhases, into image: UnsafeMutablePointer<Self>, accumulate: Bool,
+        _ block: (_ n: Int, _ channel: Int, _ index: Int, _ tap: PhaseTap) -> UnsafePointer<Self>
     ) {
-        let shape = phases.shape, plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
-        let taps = shape.kernelHeight * shape.kernelWidth
+        let shape = phases.shape, plane = shape.height * shape.width
         let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
         defer { scratch?.deallocate() }
         for n in 0..<shape.batch {
@@ -222,53 +221,50 @@ extension TensorScalar {
                 }
                 for (index, tap) in phases.taps.enumerated() {
                     guard let tap else { continue }
-                    let block = columns + (channel * taps + index) * shape.columnCount + n * outputPlane
-                    zeroWrappedEnds(block, tap, width: shape.outputWidth)
-                    let destination = phasePlanes + tap.source
-                    for t in tap.first..<tap.end { destination[t] += block[t] }
+                    let values = block(n, channel, index, tap), destination = phasePlanes + tap.source
+                    for t in tap.first..<tap.end { destination[t] += values[t] }
                 }
                 if let scratch { mergePhases(scratch, phases, into: target, accumulate: accumulate) }
             }
         }
     }
-}
 
-extension TensorScalar {
+    /// col2im (see ``columnsToImage(_:_:into:accumulate:)``) by one contiguous sum per tap and image.
+    /// Each pixel still sums its taps in tap order. Zeroes the entries of `columns` that lie in the
+    /// padding (they hold nothing a pixel receives).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    static func columnsToImageByPhases(
+        _ columns: UnsafeMutablePointer<Self>, _ phases: ConvolutionPhases, into image: UnsafeMutablePointer<Self>, accumulate: Bool
+    ) {
+        let shape = phases.shape, outputPlane = shape.outputHeight * shape.outputWidth
+        let taps = shape.kernelHeight * shape.kernelWidth
+        sumTapBlocks(phases, into: image, accumulate: accumulate) { n, channel, index, tap in
+            let block = columns + (channel * taps + index) * shape.columnCount + n * outputPlane
+            zeroWrappedEnds(block, tap, width: shape.outputWidth)
+            return UnsafePointer(block)
+        }
+    }
+
     /// col2im of the column matrix Wᵀ dz of a convolution with one output channel, without forming it:
-    /// entry ((c, i, j), (n, p)) is w[c, i, j] · dz[n, p], so each tap's block is one scaled plane of dz.
-    /// Each block is made in a small scratch and summed as in ``columnsToImageByPhases(_:_:into:accumulate:)``,
-    /// where a matrix product would write, and col2im read back, C·kH·kW values per output pixel.
+    /// entry ((c, i, j), (n, p)) is w[c, i, j] · dz[n, p], so each tap's block is one scaled plane of dz,
+    /// made in a scratch the size of one plane, where a matrix product would write, and col2im read
+    /// back, C·kH·kW values per output pixel.
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func columnsToImageOfScaledPlanes(
         weights: UnsafePointer<Self>, planes: UnsafePointer<Self>, _ phases: ConvolutionPhases,
         into image: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
-        let shape = phases.shape, plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        let shape = phases.shape, outputPlane = shape.outputHeight * shape.outputWidth
         let taps = shape.kernelHeight * shape.kernelWidth
-        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
         let block = UnsafeMutablePointer<Self>.allocate(capacity: outputPlane)
-        defer { scratch?.deallocate(); block.deallocate() }
-        for n in 0..<shape.batch {
-            let source = planes + n * outputPlane
-            for channel in 0..<shape.channels {
-                let target = image + (n * shape.channels + channel) * plane
-                let phasePlanes = scratch ?? target
-                if let scratch {
-                    scratch.update(repeating: 0, count: phases.scratchSize)
-                } else if !accumulate {
-                    target.update(repeating: 0, count: plane)
-                }
-                for (index, tap) in phases.taps.enumerated() {
-                    guard let tap else { continue }
-                    let weight = weights[channel * taps + index]
-                    for t in tap.first..<tap.end { block[t] = weight * source[t] }
-                    zeroWrappedEnds(block, tap, width: shape.outputWidth)
-                    let destination = phasePlanes + tap.source
-                    for t in tap.first..<tap.end { destination[t] += block[t] }
-                }
-                if let scratch { mergePhases(scratch, phases, into: target, accumulate: accumulate) }
-            }
+        defer { block.deallocate() }
+        sumTapBlocks(phases, into: image, accumulate: accumulate) { n, channel, index, tap in
+            let weight = weights[channel * taps + index], source = planes + n * outputPlane
+            for t in tap.first..<tap.end { block[t] = weight * source[t] }
+            zeroWrappedEnds(block, tap, width: shape.outputWidth)
+            return UnsafePointer(block)
         }
     }
 }
