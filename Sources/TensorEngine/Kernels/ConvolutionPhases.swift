@@ -176,25 +176,37 @@ extension TensorScalar {
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func imageToColumnsByPhases(_ image: UnsafePointer<Self>, _ phases: ConvolutionPhases, into columns: UnsafeMutablePointer<Self>) {
-        let shape = phases.shape, plane = shape.height * shape.width, outputPlane = shape.outputHeight * shape.outputWidth
+        let shape = phases.shape, outputPlane = shape.outputHeight * shape.outputWidth
         let taps = shape.kernelHeight * shape.kernelWidth
+        forEachPhasePlanes(image, phases) { n, channel, phasePlanes in
+            for (index, tap) in phases.taps.enumerated() {
+                let block = columns + (channel * taps + index) * shape.columnCount + n * outputPlane
+                guard let tap else {
+                    block.update(repeating: 0, count: outputPlane)
+                    continue
+                }
+                copySpan(phasePlanes, tap, into: block, width: shape.outputWidth)
+                block.update(repeating: 0, count: tap.first)
+                (block + tap.end).update(repeating: 0, count: outputPlane - tap.end)
+            }
+        }
+    }
+
+    /// Calls `body(n, c, phasePlanes)` for every image plane (n, c) in order, with its phase planes:
+    /// the plane itself when it serves as its own, else a split into a scratch reused plane to plane.
+    @inline(__always)
+    static func forEachPhasePlanes(
+        _ image: UnsafePointer<Self>, _ phases: ConvolutionPhases,
+        _ body: (_ n: Int, _ channel: Int, _ phasePlanes: UnsafePointer<Self>) -> Void
+    ) {
+        let shape = phases.shape, plane = shape.height * shape.width
         let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
         defer { scratch?.deallocate() }
         for n in 0..<shape.batch {
             for channel in 0..<shape.channels {
                 let source = image + (n * shape.channels + channel) * plane
                 if let scratch { splitIntoPhases(source, phases, into: scratch) }
-                let phasePlanes = scratch.map { UnsafePointer($0) } ?? source
-                for (index, tap) in phases.taps.enumerated() {
-                    let block = columns + (channel * taps + index) * shape.columnCount + n * outputPlane
-                    guard let tap else {
-                        block.update(repeating: 0, count: outputPlane)
-                        continue
-                    }
-                    copySpan(phasePlanes, tap, into: block, width: shape.outputWidth)
-                    block.update(repeating: 0, count: tap.first)
-                    (block + tap.end).update(repeating: 0, count: outputPlane - tap.end)
-                }
+                body(n, channel, scratch.map { UnsafePointer($0) } ?? source)
             }
         }
     }
@@ -281,20 +293,14 @@ extension TensorScalar {
         _ image: UnsafePointer<Self>, _ phases: ConvolutionPhases,
         _ body: (_ n: Int, _ channel: Int, _ index: Int, _ tap: PhaseTap, _ block: UnsafePointer<Self>) -> Void
     ) {
-        let shape = phases.shape, plane = shape.height * shape.width
-        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
+        let shape = phases.shape
         let block = UnsafeMutablePointer<Self>.allocate(capacity: shape.outputHeight * shape.outputWidth)
-        defer { scratch?.deallocate(); block.deallocate() }
-        for n in 0..<shape.batch {
-            for channel in 0..<shape.channels {
-                let source = image + (n * shape.channels + channel) * plane
-                if let scratch { splitIntoPhases(source, phases, into: scratch) }
-                let phasePlanes = scratch.map { UnsafePointer($0) } ?? source
-                for (index, tap) in phases.taps.enumerated() {
-                    guard let tap else { continue }
-                    copySpan(phasePlanes, tap, into: block, width: shape.outputWidth)
-                    body(n, channel, index, tap, block)
-                }
+        defer { block.deallocate() }
+        forEachPhasePlanes(image, phases) { n, channel, phasePlanes in
+            for (index, tap) in phases.taps.enumerated() {
+                guard let tap else { continue }
+                copySpan(phasePlanes, tap, into: block, width: shape.outputWidth)
+                body(n, channel, index, tap, block)
             }
         }
     }
