@@ -34,10 +34,17 @@ func expectGradientsMatch(
     #expect(report.maximumRelativeError < tolerance, "\(label):\n\(report)", sourceLocation: sourceLocation)
 }
 
-/// Largest |a − b| over two arrays of equal length.
+/// Largest |a − b| over two arrays of equal length; NaN when any difference is NaN, so a tolerance
+/// check fails on it (`max()` would keep or drop a NaN depending on where it stands).
 func maximumDifference<S: BinaryFloatingPoint>(_ a: [S], _ b: [S]) -> S {
     precondition(a.count == b.count)
-    return zip(a, b).map { Swift.abs($0 - $1) }.max() ?? 0
+    var largest: S = 0
+    for (x, y) in zip(a, b) {
+        let difference = Swift.abs(x - y)
+        if difference.isNaN { return .nan }
+        largest = Swift.max(largest, difference)
+    }
+    return largest
 }
 
 /// The root of every suite here, run one test at a time: the determinism test sets the engine's
