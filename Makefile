@@ -99,7 +99,7 @@ stitch:
 
 html:
 	@$(call swift_build,-c release --product book)
-	$(RELEASE)/book html --book book --output book.html
+	$(RELEASE)/book html --book book --html book.html
 
 # Unit tests, then every chapter in --quick mode and a quick book, all into a temporary directory;
 # then every `swift run …` command of the prose, run with --quick (two at a time, one BLAS thread
@@ -133,7 +133,7 @@ test: setup-if-needed check-build-failure
 	$(DEBUG)/book check-commands --binaries $(DEBUG) --scratch "$$scratch/commands" --jobs 2 Chapters/*/chapter.md README.md; \
 	if command -v pandoc >/dev/null && { command -v chromium >/dev/null || command -v chromium-browser >/dev/null; }; then \
 	  echo "== the quick book as HTML, in headless Chromium"; \
-	  $(DEBUG)/book html --book "$$scratch/book" --output "$$scratch/book.html"; \
+	  $(DEBUG)/book html --book "$$scratch/book" --html "$$scratch/book.html"; \
 	  $(DEBUG)/book check-html --book "$$scratch/book" --html "$$scratch/book.html"; \
 	else \
 	  echo "== HTML check skipped: pandoc and chromium are not both installed (make setup-html)"; \

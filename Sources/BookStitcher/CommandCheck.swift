@@ -158,9 +158,11 @@ public enum CommandCheck {
 }
 
 /// Why a prose command fails the check.
-public struct CommandProblem: Error, Equatable, CustomStringConvertible {
+public struct CommandProblem: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// One line.
     public let description: String
+    /// The line, so `localizedDescription` shows it instead of Foundation's generic wording.
+    public var errorDescription: String? { description }
     /// A problem described by `description`.
     public init(_ description: String) { self.description = description }
 }

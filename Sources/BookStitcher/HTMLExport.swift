@@ -16,7 +16,12 @@ public enum HTMLExport {
 
     /// The Markdown files of the book in reading order: `README.md`, then the `NN-short.md` pages sorted by name.
     public static func pages(inBook bookDirectory: String) throws -> [String] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: bookDirectory)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: bookDirectory)
+        } catch {
+            throw CommandProblem("cannot read the book folder \(bookDirectory): \(describeFileError(error))")
+        }
         let chapters = names.filter { name in
             name.hasSuffix(".md") && name.count > 3 && name.prefix(2).allSatisfy(\.isNumber) && name.dropFirst(2).first == "-"
         }.sorted()

@@ -69,17 +69,13 @@ struct HTML: ParsableCommand {
         abstract: "Concatenate the stitched README and chapters into one self-contained HTML page with pandoc (exits 0 with a message if pandoc is missing)."
     )
 
-    @Option(help: "The stitched book directory.")
-    var book = "book"
-
-    @Option(help: "The HTML file to write.")
-    var output = "book.html"
+    @OptionGroup var page: BookPage
 
     func run() throws {
-        try exitingOnError({ "book: cannot export '\(book)': \($0.localizedDescription)" }) {
-            switch try HTMLExport.export(bookDirectory: book, outputFile: output) {
+        try exitingOnError({ "book: cannot export '\(page.book)': \($0.localizedDescription)" }) {
+            switch try HTMLExport.export(bookDirectory: page.book, outputFile: page.html) {
             case .written:
-                print("book: wrote \(output)")
+                print("book: wrote \(page.html)")
             case .pandocMissing:
                 print("book: pandoc is not installed; skipping the HTML export (apt-get install pandoc)")
             case .pandocFailed(let status):
@@ -143,21 +139,18 @@ struct CheckHTML: ParsableCommand {
         abstract: "Load the HTML book in headless Chromium and check that every display formula became math, that no raw $$ or \\frac is left, that no link points at a .md file and that every figure is embedded."
     )
 
-    @Option(help: "The stitched book directory the page was made from (to count its display formulas).")
-    var book = "book"
-
-    @Option(help: "The HTML page to check.")
-    var html = "book.html"
+    @OptionGroup var page: BookPage
 
     func run() throws {
         guard let chromium = HTMLExport.executablePath(named: "chromium") ?? HTMLExport.executablePath(named: "chromium-browser") else {
             printError("book: chromium is not installed (apt-get install chromium)")
             throw ExitCode.failure
         }
-        try exitingOnError({ "book: cannot check '\(html)': \($0)" }) {
+        let (book, html) = (page.book, page.html)
+        try exitingOnError({ "book: cannot check '\(html)': \($0.localizedDescription)" }) {
             var formulas = 0
-            for page in try HTMLExport.pages(inBook: book) {
-                formulas += HTMLCheck.displayFormulaCount(inMarkdown: try String(contentsOfFile: "\(book)/\(page)", encoding: .utf8))
+            for name in try HTMLExport.pages(inBook: book) {
+                formulas += HTMLCheck.displayFormulaCount(inMarkdown: try String(contentsOfFile: "\(book)/\(name)", encoding: .utf8))
             }
             let problems = HTMLCheck.problems(inDOM: try HTMLCheck.renderedDOM(htmlFile: html, chromium: chromium), expectedDisplayFormulas: formulas)
             for problem in problems {
@@ -167,6 +160,15 @@ struct CheckHTML: ParsableCommand {
             print("book: \(html) checked in Chromium: \(formulas) display formulas rendered as MathML, no raw TeX, no links to .md files")
         }
     }
+}
+
+/// The stitched book and its one-page HTML export: what `book html` writes and `book check-html` checks.
+struct BookPage: ParsableArguments {
+    @Option(help: "The stitched book directory (README.md and the numbered chapter pages).")
+    var book = "book"
+
+    @Option(help: "The one self-contained HTML page of the book.")
+    var html = "book.html"
 }
 
 /// Runs `body`, letting an `ExitCode` it throws through and turning any other error into the one

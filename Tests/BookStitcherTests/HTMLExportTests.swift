@@ -77,7 +77,9 @@ struct HTMLExportTests {
     }
 
     @Test func aMissingBookIsAnErrorNotAnEmptyPage() {
-        #expect(throws: (any Error).self) { try HTMLExport.pages(inBook: "/no/such/book") }
+        #expect(throws: CommandProblem("cannot read the book folder /no/such/book: No such file or directory")) {
+            try HTMLExport.pages(inBook: "/no/such/book")
+        }
     }
 
     @Test(.enabled(if: HTMLExport.executablePath(named: "pandoc") != nil, "needs pandoc"))

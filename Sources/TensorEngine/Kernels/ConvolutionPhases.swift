@@ -192,22 +192,34 @@ extension TensorScalar {
         }
     }
 
+    /// Calls `body(n, c, plane, scratch)` for every image plane (n, c) in order, with the plane's offset
+    /// in the batch and a phase-plane scratch reused plane to plane (nil when the stride is 1 and each
+    /// plane serves as its own phase plane).
+    @inline(__always)
+    static func forEachImagePlane(
+        _ phases: ConvolutionPhases,
+        _ body: (_ n: Int, _ channel: Int, _ plane: Int, _ scratch: UnsafeMutablePointer<Self>?) -> Void
+    ) {
+        let shape = phases.shape
+        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
+        defer { scratch?.deallocate() }
+        for n in 0..<shape.batch {
+            for channel in 0..<shape.channels {
+                body(n, channel, (n * shape.channels + channel) * shape.height * shape.width, scratch)
+            }
+        }
+    }
+
     /// Calls `body(n, c, phasePlanes)` for every image plane (n, c) in order, with its phase planes:
-    /// the plane itself when it serves as its own, else a split into a scratch reused plane to plane.
+    /// the plane itself when it serves as its own, else its split into the scratch.
     @inline(__always)
     static func forEachPhasePlanes(
         _ image: UnsafePointer<Self>, _ phases: ConvolutionPhases,
         _ body: (_ n: Int, _ channel: Int, _ phasePlanes: UnsafePointer<Self>) -> Void
     ) {
-        let shape = phases.shape, plane = shape.height * shape.width
-        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
-        defer { scratch?.deallocate() }
-        for n in 0..<shape.batch {
-            for channel in 0..<shape.channels {
-                let source = image + (n * shape.channels + channel) * plane
-                if let scratch { splitIntoPhases(source, phases, into: scratch) }
-                body(n, channel, scratch.map { UnsafePointer($0) } ?? source)
-            }
+        forEachImagePlane(phases) { n, channel, plane, scratch in
+            if let scratch { splitIntoPhases(image + plane, phases, into: scratch) }
+            body(n, channel, scratch.map { UnsafePointer($0) } ?? image + plane)
         }
     }
 
@@ -219,25 +231,19 @@ extension TensorScalar {
         _ phases: ConvolutionPhases, into image: UnsafeMutablePointer<Self>, accumulate: Bool,
         _ block: (_ n: Int, _ channel: Int, _ index: Int, _ tap: PhaseTap) -> UnsafePointer<Self>
     ) {
-        let shape = phases.shape, plane = shape.height * shape.width
-        let scratch = phases.isInputPlane ? nil : UnsafeMutablePointer<Self>.allocate(capacity: phases.scratchSize)
-        defer { scratch?.deallocate() }
-        for n in 0..<shape.batch {
-            for channel in 0..<shape.channels {
-                let target = image + (n * shape.channels + channel) * plane
-                let phasePlanes = scratch ?? target
-                if let scratch {
-                    scratch.update(repeating: 0, count: phases.scratchSize)
-                } else if !accumulate {
-                    target.update(repeating: 0, count: plane)
-                }
-                for (index, tap) in phases.taps.enumerated() {
-                    guard let tap else { continue }
-                    let values = block(n, channel, index, tap), destination = phasePlanes + tap.source
-                    for t in tap.first..<tap.end { destination[t] += values[t] }
-                }
-                if let scratch { mergePhases(scratch, phases, into: target, accumulate: accumulate) }
+        forEachImagePlane(phases) { n, channel, plane, scratch in
+            let target = image + plane, phasePlanes = scratch ?? target
+            if let scratch {
+                scratch.update(repeating: 0, count: phases.scratchSize)
+            } else if !accumulate {
+                target.update(repeating: 0, count: phases.shape.height * phases.shape.width)
             }
+            for (index, tap) in phases.taps.enumerated() {
+                guard let tap else { continue }
+                let values = block(n, channel, index, tap), destination = phasePlanes + tap.source
+                for t in tap.first..<tap.end { destination[t] += values[t] }
+            }
+            if let scratch { mergePhases(scratch, phases, into: target, accumulate: accumulate) }
         }
     }
 

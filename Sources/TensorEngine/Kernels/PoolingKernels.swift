@@ -74,50 +74,27 @@ extension TensorScalar {
         }
     }
 
-    /// Calls `body(s, l)` for every plane p and position k of the small side, with the flat indices
-    /// s = p·smallPlane + k and l = p·largePlane + indices[p, k]; planes are split across threads, and
-    /// `beforePlane(p)` runs on each plane's thread before its positions.
-    @inline(__always)
-    static func forEachPooledPosition(
-        indices: UnsafePointer<Int32>, planes: Int, smallPlane: Int, largePlane: Int, work: Int,
-        beforePlane: (Int) -> Void = { _ in }, _ body: (_ small: Int, _ large: Int) -> Void
-    ) {
-        forEachPart(planes, work: work) { part in
-            for p in part {
-                beforePlane(p)
-                for k in 0..<smallPlane {
-                    body(p * smallPlane + k, p * largePlane + Int(indices[p * smallPlane + k]))
-                }
-            }
-        }
-    }
-
     /// Scatter: large[p, indices[p, k]] (+)= small[p, k] for every plane p and position k of `small`,
     /// zeroing `large` first unless `accumulate`. The backward pass of max-pooling (`small` is the
     /// gradient of the pooled output) and the forward pass of max-unpooling.
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func scatterToPositions(
-        _ small: UnsafePointer<Self>, indices: UnsafePointer<Int32>, planes: Int, smallPlane: Int, largePlane: Int,
-        into large: UnsafeMutablePointer<Self>, accumulate: Bool
+        _ small: UnsafePointer<Self>, _ positions: PooledPositions, into large: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
-        forEachPooledPosition(indices: indices, planes: planes, smallPlane: smallPlane, largePlane: largePlane,
-                              work: planes * largePlane, beforePlane: { p in
-            if !accumulate { (large + p * largePlane).update(repeating: 0, count: largePlane) }
+        positions.forEach(work: positions.planes * positions.largePlane, beforePlane: { p in
+            if !accumulate { (large + p * positions.largePlane).update(repeating: 0, count: positions.largePlane) }
         }) { s, l in large[l] += small[s] }
     }
 
     /// Gather: small[p, k] (+)= large[p, indices[p, k]], the adjoint of
-    /// ``scatterToPositions(_:indices:planes:smallPlane:largePlane:into:accumulate:)``: the backward pass
-    /// of max-unpooling.
+    /// ``scatterToPositions(_:_:into:accumulate:)``: the backward pass of max-unpooling.
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func gatherFromPositions(
-        _ large: UnsafePointer<Self>, indices: UnsafePointer<Int32>, planes: Int, smallPlane: Int, largePlane: Int,
-        into small: UnsafeMutablePointer<Self>, accumulate: Bool
+        _ large: UnsafePointer<Self>, _ positions: PooledPositions, into small: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
-        forEachPooledPosition(indices: indices, planes: planes, smallPlane: smallPlane, largePlane: largePlane,
-                              work: planes * smallPlane) { s, l in
+        positions.forEach(work: positions.planes * positions.smallPlane) { s, l in
             small[s] = accumulate ? small[s] + large[l] : large[l]
         }
     }
@@ -155,6 +132,31 @@ extension TensorScalar {
                     let line = upstream + p * outputPlane + y * shape.outputWidth
                     let target = destination + (y / shape.strideHeight) * shape.width
                     for x in 0..<shape.outputWidth { target[x / shape.strideWidth] += line[x] }
+                }
+            }
+        }
+    }
+}
+
+/// Where max-pooling found each window's maximum: `indices[p, k]`, a flat index into plane p of
+/// the large side (`largePlane` values), for each of the `smallPlane` positions k of the small side.
+/// The geometry that scatter and its adjoint gather share.
+struct PooledPositions {
+    let indices: UnsafePointer<Int32>
+    let planes: Int
+    let smallPlane: Int
+    let largePlane: Int
+
+    /// Calls `body(s, l)` for every plane p and position k of the small side, with the flat indices
+    /// s = p·smallPlane + k and l = p·largePlane + indices[p, k]; planes are split across threads, and
+    /// `beforePlane(p)` runs on each plane's thread before its positions.
+    @inline(__always)
+    func forEach(work: Int, beforePlane: (Int) -> Void = { _ in }, _ body: (_ small: Int, _ large: Int) -> Void) {
+        forEachPart(planes, work: work) { part in
+            for p in part {
+                beforePlane(p)
+                for k in 0..<smallPlane {
+                    body(p * smallPlane + k, p * largePlane + Int(indices[p * smallPlane + k]))
                 }
             }
         }
