@@ -37,14 +37,13 @@ struct Options: ChapterOptions {
         for (flag, rate) in [("--reconstruction-learning-rate", reconstructionLearningRate),
                              ("--discriminator-learning-rate", discriminatorLearningRate),
                              ("--generator-learning-rate", generatorLearningRate)] {
-            try require(rate > 0 && rate.isFinite, "\(flag) must be a positive number, got \(rate)")
+            try requirePositive(rate, flag: flag)
         }
         try require(labelSmoothing >= 0 && labelSmoothing < 0.5,
                     "--label-smoothing must lie in [0, 0.5), got \(labelSmoothing)")
         try require(adversarialBeta1 >= 0 && adversarialBeta1 < 1,
                     "--adversarial-beta1 must lie in [0, 1), got \(adversarialBeta1)")
-        try require(gradientPenalty >= 0 && gradientPenalty.isFinite,
-                    "--gradient-penalty must be a number ≥ 0, got \(gradientPenalty)")
+        try requireNonNegative(gradientPenalty, flag: "--gradient-penalty")
     }
 }
 // ANCHOR_END: options

@@ -31,9 +31,9 @@ struct Options: ChapterOptions {
     @Option(help: "Class (0–9) whose first test image the singular-direction figures show.")
     var shownClass = 9
     func check() throws {
-        try require(lambda > 0 && lambda.isFinite, "--lambda must be positive, got \(lambda)")
-        try require(hiddenSize >= 1, "--hidden-size must be at least 1, got \(hiddenSize)")
-        try require(noise > 0 && noise.isFinite, "--noise must be positive, got \(noise)")
+        try requirePositive(lambda, flag: "--lambda")
+        try requireAtLeast(1, hiddenSize, flag: "--hidden-size")
+        try requirePositive(noise, flag: "--noise")
         try requireInRange(shownClass, 0...9, flag: "--shown-class")
     }
 }

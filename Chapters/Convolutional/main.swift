@@ -26,11 +26,11 @@ struct Options: ChapterOptions {
     @Flag(help: "Train the main model to restore 28×28 images from 14×14 ones.")
     var superResolution = false
     func check() throws {
-        try require(codeSize >= 1, "--code-size must be at least 1, got \(codeSize)")
+        try requireAtLeast(1, codeSize, flag: "--code-size")
         try require((1...13).contains(kernelSize) && kernelSize % 2 == 1, "--kernel-size must "
                     + "be odd, from 1 to 13 (padding k/2 keeps 28 → 14 → 7), got \(kernelSize)")
-        try require(channels >= 1, "--channels must be at least 1, got \(channels)")
-        try require(sigma > 0 && sigma.isFinite, "--sigma must be a positive number, got \(sigma)")
+        try requireAtLeast(1, channels, flag: "--channels")
+        try requirePositive(sigma, flag: "--sigma")
     }
 }
 // ANCHOR_END: options

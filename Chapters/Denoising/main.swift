@@ -38,9 +38,9 @@ struct Options: ChapterOptions {
         try require(sigma > 0 && sigma <= 2, "--sigma must lie in (0, 2], got \(sigma)")
         try requireProbability(maskFraction, flag: "--mask-fraction")
         try requireProbability(dropout, flag: "--dropout")
-        try require(codeSize >= 1, "--code-size must be at least 1, got \(codeSize)")
-        try require(subsetSize >= 10, "--subset-size must be at least 10, got \(subsetSize)")
-        try require(subsetEpochs >= 1, "--subset-epochs must be at least 1, got \(subsetEpochs)")
+        try requireAtLeast(1, codeSize, flag: "--code-size")
+        try requireAtLeast(10, subsetSize, flag: "--subset-size")
+        try requireAtLeast(1, subsetEpochs, flag: "--subset-epochs")
         try require(fieldExtent > 1.5 && fieldExtent <= 50,
                     "--field-extent must lie in (1.5, 50], got \(fieldExtent)")
     }

@@ -31,10 +31,10 @@ struct Options: ChapterOptions {
 
     func check() throws {
         try requireProbability(rho, flag: "--rho")
-        try require(beta > 0, "--beta must be positive, got \(beta)")
-        try require(l1 >= 0, "--l1 must be at least 0, got \(l1)")
-        try require(hiddenSize >= 1, "--hidden-size must be at least 1, got \(hiddenSize)")
-        try require(learningRate > 0, "--learning-rate must be positive, got \(learningRate)")
+        try requirePositive(beta, flag: "--beta")
+        try requireNonNegative(l1, flag: "--l1")
+        try requireAtLeast(1, hiddenSize, flag: "--hidden-size")
+        try requirePositive(learningRate, flag: "--learning-rate")
     }
 }
 // ANCHOR_END: options

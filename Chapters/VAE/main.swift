@@ -33,9 +33,9 @@ struct Options: ChapterOptions {
     @Option(help: "Class of the first image of the interpolation figure (0–9).") var fromClass = 0
     @Option(help: "Class of the last image of the interpolation figure (0–9).") var toClass = 7
     func check() throws {
-        try require(beta > 0 && beta.isFinite, "--beta must be a positive number, got \(beta)")
-        try require(latentSize >= 1, "--latent-size must be at least 1, got \(latentSize)")
-        try require(warmUpEpochs >= 1, "--warm-up-epochs must be at least 1, got \(warmUpEpochs)")
+        try requirePositive(beta, flag: "--beta")
+        try requireAtLeast(1, latentSize, flag: "--latent-size")
+        try requireAtLeast(1, warmUpEpochs, flag: "--warm-up-epochs")
         try requireInRange(importanceSamples, 100...100_000, flag: "--importance-samples")
         try requireInRange(fromClass, 0...9, flag: "--from-class")
         try requireInRange(toClass, 0...9, flag: "--to-class")

@@ -45,8 +45,8 @@ public struct CommonOptions: ParsableArguments {
 
     /// Checks the common ranges; called before any work.
     public func check() throws {
-        if let epochs { try require(epochs >= 1, "--epochs must be at least 1, got \(epochs)") }
-        try require(threads >= 1 && threads <= 256, "--threads must be between 1 and 256, got \(threads)")
+        if let epochs { try requireAtLeast(1, epochs, flag: "--epochs") }
+        try requireInRange(threads, 1...256, flag: "--threads")
     }
 }
 
@@ -99,4 +99,19 @@ public func requireProbability(_ value: Double, flag: String) throws {
 /// Checks that an integer flag lies in `range`, e.g. "--from-class must be between 0 and 9, got 10".
 public func requireInRange(_ value: Int, _ range: ClosedRange<Int>, flag: String) throws {
     try require(range.contains(value), "\(flag) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+}
+
+/// Checks that an integer flag is at least `minimum`, e.g. "--hidden-size must be at least 1, got 0".
+public func requireAtLeast(_ minimum: Int, _ value: Int, flag: String) throws {
+    try require(value >= minimum, "\(flag) must be at least \(minimum), got \(value)")
+}
+
+/// Checks that a number is finite and above 0, e.g. "--beta must be a positive number, got inf".
+public func requirePositive(_ value: Double, flag: String) throws {
+    try require(value > 0 && value.isFinite, "\(flag) must be a positive number, got \(value)")
+}
+
+/// Checks that a number is finite and at least 0, e.g. "--l1 must be a number ≥ 0, got -1.0".
+public func requireNonNegative(_ value: Double, flag: String) throws {
+    try require(value >= 0 && value.isFinite, "\(flag) must be a number ≥ 0, got \(value)")
 }

@@ -12,9 +12,15 @@ struct TestOptions: ChapterOptions {
     @OptionGroup var common: CommonOptions
     @Option(help: "A probability.") var dropProbability = 0.5
     @Option(help: "A class (0-9).") var `class` = 0
+    @Option(help: "A size (≥ 2).") var size = 2
+    @Option(help: "A positive weight.") var weight = 1.0
+    @Option(help: "A weight ≥ 0.") var penalty = 0.0
     func check() throws {
         try requireProbability(dropProbability, flag: "--drop-probability")
         try requireInRange(`class`, 0...9, flag: "--class")
+        try requireAtLeast(2, size, flag: "--size")
+        try requirePositive(weight, flag: "--weight")
+        try requireNonNegative(penalty, flag: "--penalty")
     }
 }
 
@@ -62,6 +68,12 @@ struct CommandLineTests {
             (["--drop-probability", "-1e-3"], "--drop-probability must lie strictly between 0 and 1, got -0.001"),
             (["--class", "10"], "--class must be between 0 and 9, got 10"),
             (["--class", "-1"], "--class must be between 0 and 9, got -1"),
+            (["--size", "1"], "--size must be at least 2, got 1"),
+            (["--weight", "0"], "--weight must be a positive number, got 0.0"),
+            (["--weight", "inf"], "--weight must be a positive number, got inf"),
+            (["--weight", "nan"], "--weight must be a positive number, got nan"),
+            (["--penalty", "-1"], "--penalty must be a number ≥ 0, got -1.0"),
+            (["--penalty", "inf"], "--penalty must be a number ≥ 0, got inf"),
         ]
         for (arguments, message) in cases {
             let exit = exitFor(arguments)

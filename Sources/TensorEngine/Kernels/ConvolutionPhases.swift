@@ -92,7 +92,7 @@ extension TensorScalar {
     }
 
     /// phase[a, b][u, v] = plane[s·u + a, s·v + b] for the columns v < Wo, 0 in any column past the
-    /// plane's edge. Stride 2 across splits each row's pairs with vector loads.
+    /// plane's edge. Stride 2 across splits each row's pairs with vector loads (``splitPairs``).
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     static func splitIntoPhases(_ plane: UnsafePointer<Self>, _ phases: ConvolutionPhases, into scratch: UnsafeMutablePointer<Self>) {
@@ -101,15 +101,9 @@ extension TensorScalar {
             for u in 0..<((shape.height - a + sH - 1) / sH) {
                 let source = plane + (u * sH + a) * shape.width
                 var b = 0
-                if sW == 2 {  // phases b = 0 and 1 at once: the even and odd lanes of 16 neighbours
+                if sW == 2 {  // phases b = 0 and 1 at once: the even and odd lanes of the row's pairs
                     let even = scratch + (a * 2) * phases.planeSize + u * width, odd = even + phases.planeSize
-                    var v = 0
-                    while 2 * v + 16 <= shape.width && v + 8 <= width {
-                        let pairs = UnsafeRawPointer(source + 2 * v).loadUnaligned(as: SIMD16<Self>.self)
-                        UnsafeMutableRawPointer(even + v).storeBytes(of: pairs.evenHalf, as: SIMD8<Self>.self)
-                        UnsafeMutableRawPointer(odd + v).storeBytes(of: pairs.oddHalf, as: SIMD8<Self>.self)
-                        v += 8
-                    }
+                    let v = splitPairs(source, pairs: Swift.min(shape.width / 2, width), even: even, odd: odd)
                     copyPhaseLine(source, stride: 2, from: v, into: even, columns: Swift.min((shape.width + 1) / 2, width),
                                   width: width)
                     copyPhaseLine(source + 1, stride: 2, from: v, into: odd, columns: Swift.min(shape.width / 2, width),
@@ -123,6 +117,50 @@ extension TensorScalar {
                 }
             }
         }
+    }
+
+    /// even[v] = row[2v], odd[v] = row[2v + 1] for v < pairs, by vectors of 4 pairs, the last vector
+    /// overlapping the one before it; returns how many pairs it wrote (0 when there are fewer than 4).
+    @inline(__always)
+    static func splitPairs(_ row: UnsafePointer<Self>, pairs: Int, even: UnsafeMutablePointer<Self>,
+                           odd: UnsafeMutablePointer<Self>) -> Int {
+        guard pairs >= 4 else { return 0 }
+        var v = 0
+        while true {
+            let start = Swift.min(v, pairs - 4)
+            let values = UnsafeRawPointer(row + 2 * start).loadUnaligned(as: SIMD8<Self>.self)
+            UnsafeMutableRawPointer(even + start).storeBytes(of: values.evenHalf, as: SIMD4<Self>.self)
+            UnsafeMutableRawPointer(odd + start).storeBytes(of: values.oddHalf, as: SIMD4<Self>.self)
+            if start == pairs - 4 { return pairs }
+            v += 4
+        }
+    }
+
+    /// The adjoint of ``splitPairs(_:pairs:even:odd:)``: row[2v] (+)= even[v], row[2v + 1] (+)= odd[v]
+    /// for v < pairs, by vectors of 4 pairs. The last vector overlaps the one before it, so its old
+    /// values are read before any is written. Returns how many pairs it wrote.
+    @inline(__always)
+    static func mergePairs(even: UnsafePointer<Self>, odd: UnsafePointer<Self>, pairs: Int, into row: UnsafeMutablePointer<Self>,
+                           accumulate: Bool) -> Int {
+        guard pairs >= 4 else { return 0 }
+        let last = pairs - 4, lastRow = UnsafeMutableRawPointer(row + 2 * last)
+        let lastOld = accumulate ? lastRow.loadUnaligned(as: SIMD8<Self>.self) : SIMD8<Self>()  // before any store
+        func interleaved(_ v: Int) -> SIMD8<Self> {
+            var values = SIMD8<Self>()
+            values.evenHalf = UnsafeRawPointer(even + v).loadUnaligned(as: SIMD4<Self>.self)
+            values.oddHalf = UnsafeRawPointer(odd + v).loadUnaligned(as: SIMD4<Self>.self)
+            return values
+        }
+        var v = 0
+        while v < last {
+            let destination = UnsafeMutableRawPointer(row + 2 * v)
+            var values = interleaved(v)
+            if accumulate { values += destination.loadUnaligned(as: SIMD8<Self>.self) }
+            destination.storeBytes(of: values, as: SIMD8<Self>.self)
+            v += 4
+        }
+        lastRow.storeBytes(of: accumulate ? interleaved(last) + lastOld : interleaved(last), as: SIMD8<Self>.self)
+        return pairs
     }
 
     /// line[v] = source[v·stride] for v in start..<columns, and 0 from there to `width`.
@@ -145,17 +183,10 @@ extension TensorScalar {
             for u in 0..<((shape.height - a + sH - 1) / sH) {
                 let target = plane + (u * sH + a) * shape.width
                 var start = 0
-                if sW == 2 {  // 16 neighbours at once from the even and odd phases
+                if sW == 2 {  // the even and odd phases into the row's pairs at once
                     let even = scratch + (a * 2) * phases.planeSize + u * width, odd = even + phases.planeSize
-                    while 2 * start + 16 <= shape.width && start + 8 <= width {
-                        var pairs = SIMD16<Self>()
-                        pairs.evenHalf = UnsafeRawPointer(even + start).loadUnaligned(as: SIMD8<Self>.self)
-                        pairs.oddHalf = UnsafeRawPointer(odd + start).loadUnaligned(as: SIMD8<Self>.self)
-                        let destination = UnsafeMutableRawPointer(target + 2 * start)
-                        if accumulate { pairs += destination.loadUnaligned(as: SIMD16<Self>.self) }
-                        destination.storeBytes(of: pairs, as: SIMD16<Self>.self)
-                        start += 8
-                    }
+                    start = mergePairs(even: even, odd: odd, pairs: Swift.min(shape.width / 2, width), into: target,
+                                       accumulate: accumulate)
                 }
                 for b in 0..<sW {
                     let line = scratch + (a * sW + b) * phases.planeSize + u * width, columns = target + b
