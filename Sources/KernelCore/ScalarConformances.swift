@@ -2,27 +2,28 @@ import CBLAS
 import Foundation
 
 // The two element types: Float for training (Cephes-style vector math), Double for gradient checks
-// (libm per lane), each with its BLAS and LAPACK routines.
+// (libm per lane), each with its BLAS and LAPACK routines. Float's vector functions are @inlinable so
+// that the kernels of other modules, specialised for Float, inline them instead of calling them.
 
 extension Float: TensorScalar {
     /// The concrete `.<`.
-    @inline(__always) public static func lanesLess(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .< b }
+    @inlinable @inline(__always) public static func lanesLess(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .< b }
     /// The concrete `.<=`.
-    @inline(__always) public static func lanesLessOrEqual(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .<= b }
+    @inlinable @inline(__always) public static func lanesLessOrEqual(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> { a .<= b }
     /// `F32`.
     public static var safetensorsDataType: String { "F32" }
     /// Cephes-style polynomial, see ``vectorExp(_:)``.
-    @inline(__always) public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorExp(x) }
+    @inlinable @inline(__always) public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorExp(x) }
     /// Cephes-style polynomial, see ``vectorLog(_:)``.
-    @inline(__always) public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorLog(x) }
+    @inlinable @inline(__always) public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorLog(x) }
     /// See ``vectorLog1p(_:)``.
-    @inline(__always) public static func vectorLog1p(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorLog1p(x) }
+    @inlinable @inline(__always) public static func vectorLog1p(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorLog1p(x) }
     /// See ``vectorSigmoid(_:)``.
-    @inline(__always) public static func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorSigmoid(x) }
+    @inlinable @inline(__always) public static func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorSigmoid(x) }
     /// See ``vectorTanh(_:)``.
-    @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorTanh(x) }
+    @inlinable @inline(__always) public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorTanh(x) }
     /// See ``vectorSquareRoot(_:)``.
-    @inline(__always) public static func vectorSquareRoot(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorSquareRoot(x) }
+    @inlinable @inline(__always) public static func vectorSquareRoot(_ x: SIMD16<Float>) -> SIMD16<Float> { KernelCore.vectorSquareRoot(x) }
 
     /// `cblas_sgemm`.
     public static var blasGemm: BLASGemm<Float> { cblas_sgemm }
