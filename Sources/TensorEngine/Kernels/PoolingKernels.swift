@@ -140,9 +140,10 @@ extension TensorScalar {
 
 /// Where max-pooling found each window's maximum: `indices[p, k]`, a flat index into plane p of
 /// the large side (`largePlane` values), for each of the `smallPlane` positions k of the small side.
-/// The geometry that scatter and its adjoint gather share.
+/// The geometry that scatter and its adjoint gather share; it holds the positions' storage, so a
+/// backward pass that keeps it keeps them.
 struct PooledPositions {
-    let indices: UnsafePointer<Int32>
+    let storage: PositionStorage
     let planes: Int
     let smallPlane: Int
     let largePlane: Int
@@ -152,6 +153,7 @@ struct PooledPositions {
     /// `beforePlane(p)` runs on each plane's thread before its positions.
     @inline(__always)
     func forEach(work: Int, beforePlane: (Int) -> Void = { _ in }, _ body: (_ small: Int, _ large: Int) -> Void) {
+        let indices = UnsafePointer(storage.pointer)
         forEachPart(planes, work: work) { part in
             for p in part {
                 beforePlane(p)

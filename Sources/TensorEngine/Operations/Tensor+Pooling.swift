@@ -71,14 +71,11 @@ public func maxPool2D<Scalar>(_ input: Tensor<Scalar>, kernel: PlaneSize, stride
     Scalar.maxPool(input.pointer, shape, into: result.mutablePointer, indices: positions.pointer)
     let indices = PoolingIndices(storage: positions, shape: outputShape,
                                  inputSize: PlaneSize(height: input.shape[2], width: input.shape[3]))
-    let pooled = PooledPositions(indices: positions.pointer, planes: planes, smallPlane: output.height * output.width,
+    let pooled = PooledPositions(storage: positions, planes: planes, smallPlane: output.height * output.width,
                                  largePlane: input.shape[2] * input.shape[3])
     result.recording("maxPool2D", inputs: [input]) { output in
         input.accumulateGradient { dx, accumulate in
-            // `pooled` points into `positions`, which the closure must keep alive.
-            withExtendedLifetime(positions) {
-                Scalar.scatterToPositions(output.gradient!.pointer, pooled, into: dx, accumulate: accumulate)
-            }
+            Scalar.scatterToPositions(output.gradient!.pointer, pooled, into: dx, accumulate: accumulate)
         }
     }
     return MaxPoolOutput(values: result, indices: indices)
@@ -100,13 +97,11 @@ public func maxUnpool2D<Scalar>(_ input: Tensor<Scalar>, indices: PoolingIndices
                  "maxUnpool2D: output \(outputSize.height)×\(outputSize.width) is too small for the pooling indices (pooled from \(indices.inputSize.height)×\(indices.inputSize.width))")
     let result = Tensor<Scalar>(uninitializedShape: [input.shape[0], input.shape[1], outputSize.height, outputSize.width],
                                 operation: "maxUnpool2D")
-    let pooled = PooledPositions(indices: positions.pointer, planes: planes, smallPlane: inputPlane, largePlane: outputPlane)
+    let pooled = PooledPositions(storage: positions, planes: planes, smallPlane: inputPlane, largePlane: outputPlane)
     Scalar.scatterToPositions(input.pointer, pooled, into: result.mutablePointer, accumulate: false)
     return result.recording("maxUnpool2D", inputs: [input]) { output in
         input.accumulateGradient { dx, accumulate in
-            withExtendedLifetime(positions) {  // `pooled` points into it
-                Scalar.gatherFromPositions(output.gradient!.pointer, pooled, into: dx, accumulate: accumulate)
-            }
+            Scalar.gatherFromPositions(output.gradient!.pointer, pooled, into: dx, accumulate: accumulate)
         }
     }
 }
