@@ -110,12 +110,17 @@ struct Setting {
     let monitor: Examples, monitorPrior: Tensor<Float>
 }
 
+/// √(mean of the squared values).
+func rootMeanSquare(_ values: Tensor<Float>) -> Double {
+    Double(square(values).mean().scalarValue).squareRoot()
+}
+
 /// The standard deviation of the discriminator's logits over the monitor codes and prior samples.
 func logitSpread(_ model: AutoencoderWithDiscriminator, in setting: Setting) -> Double {
     withoutGradients {
         let logits = concatenateColumns([model.discriminator(model.encoder(setting.monitor.matrix)),
                                          model.discriminator(setting.monitorPrior)])
-        return Double(square(logits - logits.mean()).mean().scalarValue).squareRoot()
+        return rootMeanSquare(logits - logits.mean())
     }
 }
 
@@ -190,24 +195,33 @@ func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
 // ANCHOR_END: training
 
 // ANCHOR: evaluation
+/// The held-out accuracy of a fresh probe of the discriminator's shape that tells `trainRows` from
+/// as many prior samples, tested on `testRows` against as many fresh ones.
+func probeAccuracy(_ name: String, trainRows: Tensor<Float>, testRows: Tensor<Float>,
+                   in setting: Setting) throws -> Double {
+    let (run, prior, width) = (setting.run, setting.prior, setting.options.discriminatorWidth)
+    return try run.twoSampleProbeAccuracy(
+        name, real: prior.sample(trainRows.rowCount, generator: run.generator), fake: trainRows,
+        heldOutReal: prior.sample(testRows.rowCount, generator: run.generator),
+        heldOutFake: testRows, hiddenSizes: [width, width], epochs: run.scaled(full: 3, quick: 1))
+}
+
 /// How far one model's codes are from the prior, recorded under `key`: MMD² of the monitor codes
 /// against the monitor prior samples (bandwidth σ), and the held-out accuracy of a fresh probe of
 /// the discriminator's shape, trained on all training codes against as many prior samples. Also
 /// records the test loss and the codes' RMS; returns the monitor codes for the figure.
 func evaluate(_ key: String, _ model: AutoencoderWithDiscriminator, bandwidth: Double,
               in setting: Setting) throws -> Tensor<Float> {
-    let (run, prior, width) = (setting.run, setting.prior, setting.options.discriminatorWidth)
+    let run = setting.run
     let codes = mapOverBatches(setting.monitor) { model.encoder($0) }
     let trainCodes = mapOverBatches(setting.train) { model.encoder($0) }
     let testCodes = mapOverBatches(setting.test) { model.encoder($0) }
-    run.record("probe_accuracy_\(key)", try run.twoSampleProbeAccuracy(
-        key, real: prior.sample(trainCodes.rowCount, generator: run.generator), fake: trainCodes,
-        heldOutReal: prior.sample(testCodes.rowCount, generator: run.generator),
-        heldOutFake: testCodes, hiddenSizes: [width, width], epochs: run.scaled(full: 3, quick: 1)))
+    run.record("probe_accuracy_\(key)",
+               try probeAccuracy(key, trainRows: trainCodes, testRows: testCodes, in: setting))
     run.record("mmd_\(key)",
                squaredMaximumMeanDiscrepancy(codes, setting.monitorPrior, bandwidth: bandwidth))
     run.record("test_loss_\(key)", meanReconstructionLoss(setting.test) { model($0).logits })
-    run.record("code_rms_\(key)", Double(square(codes).mean().scalarValue).squareRoot())
+    run.record("code_rms_\(key)", rootMeanSquare(codes))
     return codes
 }
 // ANCHOR_END: evaluation
@@ -302,6 +316,11 @@ runChapter("adversarial", options: Options.self) { options, run in
     let secondPrior = prior.sample(monitorCount, generator: run.generator)
     run.record("mmd_prior_vs_prior", squaredMaximumMeanDiscrepancy(
         secondPrior, setting.monitorPrior, bandwidth: bandwidth))
+    run.record("code_rms_prior", rootMeanSquare(setting.monitorPrior))
+    // The probe's own floor: prior samples in place of the codes.
+    run.record("probe_accuracy_prior_vs_prior", try probeAccuracy(
+        "prior", trainRows: prior.sample(train.count, generator: run.generator),
+        testRows: prior.sample(test.count, generator: run.generator), in: setting))
     let models = [("plain", "plain autoencoder", plain),
                   ("adversarial", "adversarial autoencoder", adversarial)]
     var panels: [(label: String, codes: Tensor<Float>)] = []
