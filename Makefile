@@ -12,8 +12,9 @@ PACKAGE_LIST := .ci/packages
 SYSTEM_PACKAGES := $(shell awk '!/^\#/ && NF && $$2 != "html" { print $$1 }' $(PACKAGE_LIST))
 HTML_PACKAGES := $(shell awk '!/^\#/ && $$2 == "html" { print $$1 }' $(PACKAGE_LIST))
 # A flag value each chapter must refuse (chapter:flag:value), checked by make test.
-BAD_FLAGS := adversarial:--code-size:1 basic:--loss:foo convolutional:--kernel-size:4 sparse:--rho:1.5 \
-	denoising:--noise:foo contractive:--lambda:-1 vae:--beta:-1 text:--vocabulary-size:5
+BAD_FLAGS := chapter-adversarial:--code-size:1 chapter-basic:--loss:foo chapter-convolutional:--kernel-size:4 \
+	chapter-sparse:--rho:1.5 chapter-denoising:--noise:foo chapter-contractive:--lambda:-1 chapter-vae:--beta:-1 \
+	chapter-text:--vocabulary-size:5 bench:--models:f bench:--threads:0
 RELEASE := .build/release
 DEBUG := .build/debug
 RUNS := runs
@@ -116,13 +117,14 @@ test: setup-if-needed check-build-failure
 	  $(DEBUG)/chapter-$$chapter --quick --output "$$scratch/runs/$$chapter"; \
 	  echo "chapter-$$chapter --quick took $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
 	done; \
-	echo "== one bad flag per chapter: one line naming the flag, exit 64, nothing written"; \
+	echo "== one bad flag per chapter and for the benchmark: one line naming the flag, exit 64, nothing written"; \
 	for entry in $(BAD_FLAGS); do \
-	  IFS=: read -r chapter flag value <<< "$$entry"; status=0; \
-	  output=$$($(DEBUG)/chapter-$$chapter $$flag $$value --output "$$scratch/bad-flag" 2>&1) || status=$$?; \
+	  IFS=: read -r program flag value <<< "$$entry"; status=0; \
+	  case $$program in chapter-*) set -- --output "$$scratch/bad-flag";; *) set --;; esac; \
+	  output=$$($(DEBUG)/$$program $$flag $$value "$$@" 2>&1) || status=$$?; \
 	  if [ $$status != 64 ] || [ "$$(printf '%s\n' "$$output" | wc -l)" != 1 ] || ! grep -q -- "$$flag" <<< "$$output" \
 	     || [ -e "$$scratch/bad-flag" ]; then \
-	    echo "chapter-$$chapter $$flag $$value: expected one line naming $$flag, exit 64, no output; got $$status: $$output"; \
+	    echo "$$program $$flag $$value: expected one line naming $$flag, exit 64, no output; got $$status: $$output"; \
 	    exit 1; \
 	  fi; \
 	done; \

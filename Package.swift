@@ -75,7 +75,9 @@ let package = Package(
         ),
         // `make data`: downloads MNIST and Fashion-MNIST into ./data, checksums verified.
         .executableTarget(name: "download-data", dependencies: ["Datasets"]),
-        .executableTarget(name: "bench", dependencies: ["TensorEngine", "Datasets"]),
+        .executableTarget(name: "bench", dependencies: [
+            "TensorEngine", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // Code exercises (`make check-exercise E=vae.1`): the student's functions (stubs until written),
         // the reference solutions with the same signatures, the checks, and the command that runs them.

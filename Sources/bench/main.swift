@@ -15,18 +15,52 @@
 // Then (`noise`, in the default `--models`) the cost of the training noise as a fraction of a step of
 // the model it serves, with the scalar sampling the engine used before as the "before" column.
 
+import ArgumentParser
 import Datasets
 import Foundation
 import TensorEngine
 
+/// The benchmark's flags; a wrong one stops with a message before anything runs.
+struct BenchmarkOptions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "The engine's speed on this machine: sgemm, the reference models, the training noise.")
+    static let measures = ["a", "b", "c", "d", "e", "noise"]
+
+    @Option(help: "Threads for the matrix products (≥ 1).") var threads = 2
+    @Option(help: "Timed windows per measure; the median is reported (≥ 1).") var windows = 5
+    @Option(help: "The measures to run, comma-separated, from a, b, c, d, e and noise.")
+    var models = measures.joined(separator: ",")
+    @Option(help: "Threads for the element-wise kernels (default: as --threads).")
+    var elementwiseThreads: Int?
+
+    var selected: Set<String> { Set(models.split(separator: ",").map(String.init)) }
+
+    func validate() throws {
+        for (flag, value) in [("--threads", threads), ("--windows", windows),
+                              ("--elementwise-threads", elementwiseThreads ?? 1)] where value < 1 {
+            throw ValidationError("\(flag) must be at least 1, got \(value)")
+        }
+        let unknown = selected.subtracting(Self.measures).sorted()
+        guard unknown.isEmpty, !selected.isEmpty else {
+            throw ValidationError("--models: unknown \(unknown.joined(separator: ", ")); "
+                                  + "choose from \(Self.measures.joined(separator: ", "))")
+        }
+    }
+}
+
 setvbuf(stdout, nil, _IOLBF, 0)
-let arguments = CommandLine.arguments
-let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
-let windows = arguments.firstIndex(of: "--windows").flatMap { Int(arguments[$0 + 1]) } ?? 5
-/// `--models a,c` runs only those models (for profiling one of them).
-let selectedModels = Set((arguments.firstIndex(of: "--models").map { arguments[$0 + 1] } ?? "a,b,c,d,e,noise").split(separator: ",").map(String.init))
-let elementwiseThreads = arguments.firstIndex(of: "--elementwise-threads").flatMap { Int(arguments[$0 + 1]) }
-setThreadCount(threads, elementwise: elementwiseThreads)
+// `--help` prints the flags; a wrong flag, one line and status 64, as the chapters do.
+let options: BenchmarkOptions
+do {
+    options = try BenchmarkOptions.parse()
+} catch {
+    if BenchmarkOptions.exitCode(for: error) == .success { BenchmarkOptions.exit(withError: error) }
+    let line = BenchmarkOptions.message(for: error).split(separator: "\n").first.map(String.init)
+    FileHandle.standardError.write(Data("bench: error: \(line ?? "invalid arguments") (see --help)\n".utf8))
+    exit(64)
+}
+let (threads, windows, selectedModels) = (options.threads, options.windows, options.selected)
+setThreadCount(threads, elementwise: options.elementwiseThreads)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds

@@ -19,26 +19,28 @@ struct SlopeRule {
         }
     }
 
-    /// s′ at each of `count` code values h.
-    func slopes<Scalar: TensorScalar>(of h: UnsafePointer<Scalar>, count: Int) -> [Scalar] {
-        let codes = UnsafeBufferPointer(start: h, count: count)
-        switch activation {
-        case .sigmoid: return codes.map { $0 * (1 - $0) }
-        case .tanh: return codes.map { 1 - $0 * $0 }
-        case .leakyRelu(let leak): return codes.map { $0 > 0 ? 1 : Scalar(leak) }
-        default: return codes.map { $0 > 0 ? 1 : 0 }
+    /// s′ at each code value h, shaped like the code.
+    func slopes<Scalar: TensorScalar>(of code: Tensor<Scalar>) -> Tensor<Scalar> {
+        Tensor(shape: code.shape) { s in
+            let h = code.pointer
+            switch activation {
+            case .sigmoid: for i in s.indices { s[i] = h[i] * (1 - h[i]) }
+            case .tanh: for i in s.indices { s[i] = 1 - h[i] * h[i] }
+            case .leakyRelu(let leak): for i in s.indices { s[i] = h[i] > 0 ? 1 : Scalar(leak) }
+            default: for i in s.indices { s[i] = h[i] > 0 ? 1 : 0 }
+            }
         }
     }
 
-    /// ds′/dh at each of `count` code values h (needed only by the backward pass).
-    func slopeDerivatives<Scalar: TensorScalar>(
-        of h: UnsafePointer<Scalar>, count: Int
-    ) -> [Scalar] {
-        let codes = UnsafeBufferPointer(start: h, count: count)
-        switch activation {
-        case .sigmoid: return codes.map { 1 - 2 * $0 }
-        case .tanh: return codes.map { -2 * $0 }
-        default: return Array(repeating: 0, count: count)
+    /// ds′/dh at each code value h (needed only by the backward pass), shaped like the code.
+    func slopeDerivatives<Scalar: TensorScalar>(of code: Tensor<Scalar>) -> Tensor<Scalar> {
+        Tensor(shape: code.shape) { t in
+            let h = code.pointer
+            switch activation {
+            case .sigmoid: for i in t.indices { t[i] = 1 - 2 * h[i] }
+            case .tanh: for i in t.indices { t[i] = -2 * h[i] }
+            default: for i in t.indices { t[i] = 0 }
+            }
         }
     }
 }
@@ -60,40 +62,50 @@ public func jacobianNormSquared<Scalar>(
     let (batch, units, inputs) = (code.rowCount, weight.shape[0], weight.shape[1])
     precondition(code.columnCount == units,
                  "jacobianNormSquared: code width \(code.columnCount) but W has \(units) rows")
-    let rowNorms = (0..<units).map { j in  // r_j
-        Scalar.dot(weight.pointer + j * inputs, weight.pointer + j * inputs, count: inputs)
+    // The rows of W are split across threads, each row summed by one: any split, the same sums.
+    var rowNorms = [Scalar](repeating: 0, count: units)  // r_j
+    rowNorms.withUnsafeMutableBufferPointer { r in
+        forEachPart(units, work: units * inputs) { rows in
+            for j in rows {
+                let row = weight.pointer + j * inputs
+                r[j] = Scalar.dot(row, row, count: inputs)
+            }
+        }
     }
     let rule = SlopeRule(activation)
-    let slope = rule.slopes(of: code.pointer, count: batch * units)
-    let squaredSlope = slope.map { $0 * $0 }
+    // Pooled tensors, not arrays, hold the [batch, H] temporaries: their buffers come back warm.
+    let slopes = rule.slopes(of: code)
+    let squaredSlopes = withoutGradients { slopes * slopes }
     let result = Tensor<Scalar>(shape: [batch, 1]) { y in  // Σ_j s′_bj² r_j
-        squaredSlope.withUnsafeBufferPointer { squares in
-            for b in 0..<batch {
-                y[b] = Scalar.dot(squares.baseAddress! + b * units, rowNorms, count: units)
-            }
+        for b in 0..<batch {
+            y[b] = Scalar.dot(squaredSlopes.pointer + b * units, rowNorms, count: units)
         }
     }
     return result.recording("jacobianNormSquared", inputs: [code, weight]) { output in
         let g = output.gradient!.pointer
         code.accumulateGradient { dh, accumulate in
-            let slopeDerivative = rule.slopeDerivatives(of: code.pointer, count: batch * units)
+            let slopeDerivatives = rule.slopeDerivatives(of: code)
+            let (s, t) = (slopes.pointer, slopeDerivatives.pointer)
             for b in 0..<batch {
                 for j in 0..<units {
                     let i = b * units + j
-                    let partial = 2 * g[b] * slope[i] * slopeDerivative[i] * rowNorms[j]
+                    let partial = 2 * g[b] * s[i] * t[i] * rowNorms[j]
                     dh[i] = accumulate ? dh[i] + partial : partial
                 }
             }
+            withExtendedLifetime(slopeDerivatives) {}  // t points into it
         }
         weight.accumulateGradient { dW, accumulate in
             var scale = [Scalar](repeating: 0, count: units)  // 2 Σ_b g_b s′_bj²
             for b in 0..<batch {
-                for j in 0..<units { scale[j] += 2 * g[b] * squaredSlope[b * units + j] }
+                for j in 0..<units { scale[j] += 2 * g[b] * squaredSlopes.pointer[b * units + j] }
             }
-            for j in 0..<units {
-                let row = j * inputs
-                Scalar.accumulate(weight.pointer + row, scaledBy: scale[j], into: dW + row,
-                                  count: inputs, accumulate: accumulate)
+            forEachPart(units, work: units * inputs) { rows in
+                for j in rows {
+                    let row = j * inputs
+                    Scalar.accumulate(weight.pointer + row, scaledBy: scale[j], into: dW + row,
+                                      count: inputs, accumulate: accumulate)
+                }
             }
         }
     }
@@ -116,8 +128,7 @@ public func encoderJacobian<Scalar>(
 ) -> Tensor<Scalar> {
     precondition(code.count == weight.shape[0],
                  "encoderJacobian: a code of \(weight.shape[0]) values expected, got \(code.count)")
-    let slope = Tensor(shape: [code.count, 1],
-                       scalars: SlopeRule(activation).slopes(of: code.pointer, count: code.count))
+    let slope = SlopeRule(activation).slopes(of: code).reshaped(to: [code.count, 1])
     return withoutGradients { slope * weight }  // the column broadcasts over W's rows
 }
 // ANCHOR_END: jacobian
