@@ -63,14 +63,14 @@ public func jacobianNormSquared<Scalar>(
     precondition(code.columnCount == units,
                  "jacobianNormSquared: code width \(code.columnCount) but W has \(units) rows")
     // The rows of W are split across threads, each row summed by one: any split, the same sums.
-    var rowNorms = [Scalar](repeating: 0, count: units)  // r_j
-    rowNorms.withUnsafeMutableBufferPointer { r in
+    let rowNorms = [Scalar](unsafeUninitializedCapacity: units) { r, initialized in  // r_j
         forEachPart(units, work: units * inputs) { rows in
             for j in rows {
                 let row = weight.pointer + j * inputs
                 r[j] = Scalar.dot(row, row, count: inputs)
             }
         }
+        initialized = units
     }
     let rule = SlopeRule(activation)
     // Pooled tensors, not arrays, hold the [batch, H] temporaries: their buffers come back warm.
@@ -84,16 +84,16 @@ public func jacobianNormSquared<Scalar>(
     return result.recording("jacobianNormSquared", inputs: [code, weight]) { output in
         let g = output.gradient!.pointer
         code.accumulateGradient { dh, accumulate in
-            let slopeDerivatives = rule.slopeDerivatives(of: code)
-            let (s, t) = (slopes.pointer, slopeDerivatives.pointer)
-            for b in 0..<batch {
-                for j in 0..<units {
-                    let i = b * units + j
-                    let partial = 2 * g[b] * s[i] * t[i] * rowNorms[j]
-                    dh[i] = accumulate ? dh[i] + partial : partial
+            withExtendedLifetime(rule.slopeDerivatives(of: code)) { slopeDerivatives in
+                let (s, t) = (slopes.pointer, slopeDerivatives.pointer)
+                for b in 0..<batch {
+                    for j in 0..<units {
+                        let i = b * units + j
+                        let partial = 2 * g[b] * s[i] * t[i] * rowNorms[j]
+                        dh[i] = accumulate ? dh[i] + partial : partial
+                    }
                 }
             }
-            withExtendedLifetime(slopeDerivatives) {}  // t points into it
         }
         weight.accumulateGradient { dW, accumulate in
             var scale = [Scalar](repeating: 0, count: units)  // 2 Σ_b g_b s′_bj²
