@@ -27,8 +27,10 @@ struct Options: ChapterOptions {
     @Option(help: "Discriminator updates per mini-batch (≥ 1).") var discriminatorSteps = 3
     @Option(help: "Hidden units in each discriminator layer.") var discriminatorWidth = 128
     @Option(help: "Label smoothing s: prior samples get label 1 − s.") var labelSmoothing = 0.0
-    @Option(help: "β₁ of the discriminator's and the generator's Adam.") var adversarialBeta1 = 0.5
-    @Option(help: "Weight γ of the R1 penalty (γ/2) E‖∇D(z′)‖².") var gradientPenalty = 1.0
+    @Option(help: "β₁ of the discriminator's and the generator's Adam.")
+    var adversarialBeta1 = 0.5
+    @Option(help: "Weight γ of the R1 penalty (γ/2) E‖∇D(z′)‖².")
+    var gradientPenalty = 1.0
 
     func check() throws {
         try requireInRange(codeSize, 2...784, flag: "--code-size")
@@ -53,8 +55,8 @@ struct Options: ChapterOptions {
 struct Prior {
     var kind: PriorKind
     var codeSize: Int
-    /// Mixture: 10 components with centres on a circle of this radius in (z₁, z₂), 0 in the other
-    /// dimensions, each an isotropic Gaussian with this standard deviation.
+    /// Mixture: 10 components with centres on a circle of this radius in (z₁, z₂), 0 in the
+    /// other dimensions, each an isotropic Gaussian with this standard deviation.
     let componentCount = 10, radius = 4.0, componentStandardDeviation = 0.5
 
     /// `count` samples as a [count, codeSize] tensor.
@@ -84,9 +86,9 @@ struct Prior {
 // ANCHOR_END: prior
 
 // ANCHOR: model
-/// Encoder 784 → 256 → 256 → code (linear) and decoder code → 256 → 256 → 784 logits (the engine's
-/// mirrored `Autoencoder`), and a discriminator code → width → width → 1 logit ("this code came
-/// from the prior"). ReLU everywhere inside.
+/// Encoder 784 → 256 → 256 → code (linear) and decoder code → 256 → 256 → 784 logits
+/// (the engine's mirrored `Autoencoder`), and a discriminator code → width → width → 1 logit
+/// ("this code came from the prior"). ReLU everywhere inside.
 final class AutoencoderWithDiscriminator {
     let autoencoder: Autoencoder
     let discriminator: Sequential<Float>
@@ -242,8 +244,8 @@ func drawCodes(_ panels: [(label: String, codes: Tensor<Float>)], setting: Setti
 }
 
 // ANCHOR: generation
-/// The decoder over a 15 × 15 grid of codes spanning the prior's support in (z₁, z₂), any further
-/// code dimensions 0; the column and row labels give z₁ and z₂.
+/// The decoder over a 15 × 15 grid of codes spanning the prior's support in (z₁, z₂), any
+/// further code dimensions 0; the column and row labels give z₁ and z₂.
 func drawGeneration(_ model: AutoencoderWithDiscriminator, setting: Setting) throws {
     let (prior, steps) = (setting.prior, 15)
     let axis = (0..<steps).map { -prior.extent + 2 * prior.extent * Double($0) / Double(steps - 1) }

@@ -58,8 +58,8 @@ func encoderWeight(_ model: Autoencoder) -> Tensor<Float> { model.encoder.parame
 // ANCHOR: training
 /// Trains one autoencoder of the shared shape. The reconstruction loss is the BCE summed over the
 /// 784 pixels and averaged over the batch; `corrupt` makes the DAE's input, `penaltyWeight` λ adds
-/// the CAE's λ‖J‖²_F. A fresh generator with the shared `seed` draws the initial weights and the
-/// batch order, so all three models start alike and see the same batches.
+/// the CAE's λ‖J‖²_F. A fresh generator with the shared `seed` draws the initial weights and
+/// the batch order, so all three models start alike and see the same batches.
 func trainAutoencoder(_ name: String, corrupt: ((Tensor<Float>) -> Tensor<Float>)? = nil,
                       penaltyWeight: Float? = nil, seed: UInt64, options: Options,
                       train: Examples, test: Examples, run: ChapterRun) throws -> Autoencoder {
@@ -211,7 +211,8 @@ runChapter("contractive", options: Options.self) { options, run in
         run.record("jacobian_norm_\(key)", measured.jacobianNorm)
         run.record("code_shift_noise_\(key)", measured.noiseShift)
         // ANCHOR: first-order
-        // f(x + δ) − f(x) ≈ J δ and E‖J δ‖² = τ² ‖J‖²_F: the code moves by about τ ‖J‖_F.
+        // f(x + δ) − f(x) ≈ J δ and E‖J δ‖² = τ² ‖J‖²_F:
+        // the code moves by about τ ‖J‖_F.
         let firstOrder = Double(perturbation) * measured.jacobianNorm
         run.record("first_order_shift_\(key)", firstOrder)
         run.record("shift_to_first_order_\(key)", measured.noiseShift / firstOrder)
@@ -237,7 +238,8 @@ runChapter("contractive", options: Options.self) { options, run in
     // still follows, each labelled with its singular value s_k: moving x by ε v_k moves the code by
     // about ε s_k.
     let shownIndex = test.labels.firstIndex(of: options.shownClass) ?? 0
-    let shown = test.row(shownIndex), directionCount = 8, subscripts = Array("₀₁₂₃₄₅₆₇₈₉")
+    let shown = test.row(shownIndex), directionCount = 8
+    let subscripts = Array("₀₁₂₃₄₅₆₇₈₉")
     for (_, key, model) in models {
         let x = Tensor<Float>(shape: [1, test.featureCount], scalars: shown)
         let code = withoutGradients { model.encoder(x) }

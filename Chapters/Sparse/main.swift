@@ -42,8 +42,9 @@ struct Options: ChapterOptions {
 // MARK: Model
 
 // ANCHOR: model
-/// 784 → hidden (sigmoid) → 784 logits: the engine's `Autoencoder` with one wide sigmoid layer as
-/// encoder, so its code h is the hidden activations a ∈ (0, 1), and one linear layer to logits.
+/// 784 → hidden (sigmoid) → 784 logits: the engine's `Autoencoder` with one wide sigmoid
+/// layer as encoder, so its code h is the hidden activations a ∈ (0, 1), and one linear layer
+/// to logits.
 func makeWideAutoencoder(inputSize: Int, hiddenSize: Int,
                          generator: SeededGenerator) -> Autoencoder {
     Autoencoder(sizes: [inputSize, hiddenSize], codeActivation: .sigmoid, generator: generator)

@@ -64,8 +64,8 @@ struct Options: ChapterOptions {
 }
 
 // ANCHOR: model
-/// Encoder V → hidden… → k (linear code); decoder k → …hidden → V logits, one per vocabulary
-/// word: the engine's mirrored `Autoencoder`, ReLU between layers.
+/// Encoder V → hidden… → k (linear code); decoder k → …hidden → V logits, one per
+/// vocabulary word: the engine's mirrored `Autoencoder`, ReLU between layers.
 func makeBagOfWordsAutoencoder(vocabularySize: Int, hiddenSizes: [Int], codeSize: Int,
                                generator: SeededGenerator) -> Autoencoder {
     Autoencoder(sizes: [vocabularySize] + hiddenSizes + [codeSize], activation: .relu,

@@ -69,7 +69,8 @@ final class VariationalAutoencoder {
     /// Logits of the 784 pixel probabilities.
     func decode(_ code: Tensor<Float>) -> Tensor<Float> { fc4(fc3(code, activation: .relu)) }
 
-    /// The reparameterisation trick: z = μ + σ ⊙ ε with ε ~ N(0, I), so gradients reach μ and σ.
+    /// The reparameterisation trick: z = μ + σ ⊙ ε with ε ~ N(0, I),
+    /// so gradients reach μ and σ.
     func callAsFunction(_ images: Tensor<Float>, generator: SeededGenerator) -> VAEOutput {
         let posterior = encode(images)
         let noise = Tensor<Float>(randomNormal: posterior.mean.shape, generator: generator)

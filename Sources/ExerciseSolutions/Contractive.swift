@@ -2,8 +2,8 @@
 import TensorEngine
 
 // ANCHOR: solution
-/// Solution of contractive.1: (h (1 − h))² times each unit's Σ_i W_ji², summed over units, mean
-/// over rows.
+/// Solution of contractive.1: (h (1 − h))² times each unit's Σ_i W_ji², summed over units,
+/// mean over rows.
 public func squaredJacobianNorm<Scalar>(code: Tensor<Scalar>,
                                         encoderWeight: Tensor<Scalar>) throws -> Tensor<Scalar> {
     let weightRowNorms = square(encoderWeight).sum(alongAxis: 1)

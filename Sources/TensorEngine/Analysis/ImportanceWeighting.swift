@@ -22,10 +22,10 @@ public struct ImportanceWeightedBounds: Sendable {
 }
 
 // ANCHOR: log-weights
-/// Log importance weights log wₖ = log p(x | zₖ) + log p(zₖ) − log q(zₖ | x) of `sampleCount`
-/// codes zₖ = μ + σ ⊙ εₖ, εₖ ~ N(0, I), for one image with posterior N(μ, diag exp(logVariance)).
-/// Both Gaussian densities are in closed form; `logLikelihood` gets the codes [K, d] and returns
-/// log p(x | zₖ) for each of them, [K] or [K, 1].
+/// Log importance weights log wₖ = log p(x | zₖ) + log p(zₖ) − log q(zₖ | x) of
+/// `sampleCount` codes zₖ = μ + σ ⊙ εₖ, εₖ ~ N(0, I), for one image with posterior
+/// N(μ, diag exp(logVariance)). Both Gaussian densities are in closed form; `logLikelihood` gets
+/// the codes [K, d] and returns log p(x | zₖ) for each of them, [K] or [K, 1].
 public func importanceLogWeights(
     mean: [Float], logVariance: [Float], sampleCount: Int, generator: SeededGenerator,
     logLikelihood: (_ codes: Tensor<Float>) -> Tensor<Float>
@@ -43,7 +43,8 @@ public func importanceLogWeights(
             let logVarianceOfUnit = Double(logVariance[unit])
             let code = Double(mean[unit]) + Foundation.exp(0.5 * logVarianceOfUnit) * epsilon
             codes[sample * size + unit] = Float(code)
-            // log N(z; 0, 1) − log N(z; μ, σ²) with (z − μ)/σ = ε; the two log √(2π) cancel.
+            // log N(z; 0, 1) − log N(z; μ, σ²) with (z − μ)/σ = ε:
+            // the two log √(2π) cancel.
             logPriorMinusLogPosterior[sample] +=
                 0.5 * (epsilon * epsilon + logVarianceOfUnit - code * code)
         }
@@ -55,10 +56,10 @@ public func importanceLogWeights(
     return (0..<sampleCount).map { Double(likelihoods[$0]) + logPriorMinusLogPosterior[$0] }
 }
 
-/// The bound L_k = log (1/k) Σₖ wₖ ≤ log p(x) from n ≥ k log weights: log-mean-exp over each of
-/// the ⌊n/k⌋ disjoint blocks of k consecutive weights, averaged over the blocks. Each block is
-/// one draw of L_k, so the average estimates E[L_k] with every sample; E[L_1] is the ELBO, and
-/// E[L_k] rises with k towards log p(x).
+/// The bound L_k = log (1/k) Σₖ wₖ ≤ log p(x) from n ≥ k log weights: log-mean-exp over
+/// each of the ⌊n/k⌋ disjoint blocks of k consecutive weights, averaged over the blocks.
+/// Each block is one draw of L_k, so the average estimates E[L_k] with every sample; E[L_1] is
+/// the ELBO, and E[L_k] rises with k towards log p(x).
 public func importanceWeightedBound(logWeights: [Double], sampleCount k: Int) -> Double {
     precondition(k >= 1 && k <= logWeights.count,
                  "importanceWeightedBound: \(k) samples asked of \(logWeights.count) log weights")

@@ -31,7 +31,8 @@ public func pairwiseSquaredDistances<Scalar>(_ a: Tensor<Scalar>, _ b: Tensor<Sc
 /// The squared maximum mean discrepancy between the rows of `x` [n, d] and of `y` [m, d], biased
 /// estimator (a V-statistic: every pair, i = j included, so it is never negative):
 ///
-/// MMD² = mean k(xᵢ, xⱼ) + mean k(yᵢ, yⱼ) − 2 mean k(xᵢ, yⱼ),  k(a, b) = exp(−‖a − b‖² / (2σ²)),
+/// MMD² = mean k(xᵢ, xⱼ) + mean k(yᵢ, yⱼ) − 2 mean k(xᵢ, yⱼ),
+/// k(a, b) = exp(−‖a − b‖² / (2σ²)),
 ///
 /// with σ = `bandwidth`. 0 when the two samples are the same points; it grows as they part.
 public func squaredMaximumMeanDiscrepancy<Scalar>(
@@ -49,9 +50,9 @@ public func squaredMaximumMeanDiscrepancy<Scalar>(
     return meanKernel(x, x) + meanKernel(y, y) - 2 * meanKernel(x, y)
 }
 
-/// The median heuristic for the kernel's bandwidth: the median of the distances ‖sᵢ − sⱼ‖ over all
-/// pairs i < j of the rows of `samples` (the mean of the two middle ones for an even count of
-/// pairs).
+/// The median heuristic for the kernel's bandwidth: the median of the distances ‖sᵢ − sⱼ‖
+/// over all pairs i < j of the rows of `samples` (the mean of the two middle ones for an even
+/// count of pairs).
 public func medianHeuristicBandwidth<Scalar>(_ samples: Tensor<Scalar>) -> Double {
     let n = samples.rowCount
     precondition(n >= 2, "medianHeuristicBandwidth: needs at least 2 samples, got \(n)")

@@ -1,9 +1,10 @@
 import Foundation
 
 // ANCHOR: truncated-svd
-/// A truncated SVD X ≈ Uₖ Sₖ Vₖᵀ of a data matrix X [n, features], without centring: latent
-/// semantic analysis (Deerwester et al. 1990) when X holds TF-IDF rows; the text chapter compares
-/// it with an autoencoder. A row's code is x Vₖ (= its row of Uₖ Sₖ for a training row).
+/// A truncated SVD X ≈ Uₖ Sₖ Vₖᵀ of a data matrix X [n, features], without centring:
+/// latent semantic analysis (Deerwester et al. 1990) when X holds TF-IDF rows; the text
+/// chapter compares it with an autoencoder. A row's code is x Vₖ (= its row of Uₖ Sₖ for a
+/// training row).
 ///
 /// Vₖ's rows are the right singular vectors with the k largest singular values. With fewer rows
 /// than columns they come from the thin SVD of X; otherwise from the eigenvectors of the

@@ -31,11 +31,11 @@ public func generatorLoss<Scalar>(fakeLogits: Tensor<Scalar>) -> Tensor<Scalar> 
 // ANCHOR_END: losses
 
 // ANCHOR: penalty
-/// The R1 penalty before its weight: mean over the rows of `input` of ‖∇ₓ logit(x)‖², for a
-/// `discriminator` made by `Sequential.perceptron` with ReLU inside and one output. Its input
-/// gradient is a product of weights, ∇ₓ = W₁ᵀ(m₁ ⊙ W₂ᵀ(m₂ ⊙ ⋯ wₗ)), m the 0/1 masks of the
-/// units active at x, so it is built from ordinary differentiable ops and its gradient reaches
-/// every weight.
+/// The R1 penalty before its weight: mean over the rows of `input` of ‖∇ₓ logit(x)‖², for
+/// a `discriminator` made by `Sequential.perceptron` with ReLU inside and one output. Its input
+/// gradient is a product of weights, ∇ₓ = W₁ᵀ(m₁ ⊙ W₂ᵀ(m₂ ⊙ ⋯ wₗ)),
+/// m the 0/1 masks of the units active at x, so it is built from ordinary differentiable ops
+/// and its gradient reaches every weight.
 public func meanSquaredInputGradient<Scalar>(_ discriminator: Sequential<Scalar>,
                                              at input: Tensor<Scalar>) -> Tensor<Scalar> {
     let layers = discriminator.layers.compactMap { $0 as? Linear<Scalar> }

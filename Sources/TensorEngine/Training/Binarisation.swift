@@ -15,9 +15,10 @@ public func binarised(_ probabilities: Tensor<Float>, generator: SeededGenerator
     return bits
 }
 
-/// The entropy of those coins, Σᵢ h(xᵢ) with h(x) = −x log x − (1 − x) log(1 − x), summed over each
-/// row, [n, 1] (nats). It is the least cross-entropy any prediction of a binarised row can
-/// have on average, and the least Bernoulli cross-entropy against the grey values themselves.
+/// The entropy of those coins, Σᵢ h(xᵢ) with h(x) = −x log x − (1 − x) log(1 − x),
+/// summed over each row, [n, 1] (nats). It is the least cross-entropy any prediction of a
+/// binarised row can have on average, and the least Bernoulli cross-entropy against the grey
+/// values themselves.
 public func binaryEntropy(_ probabilities: Tensor<Float>) -> Tensor<Float> {
     withoutGradients {
         let clamped = clamp(probabilities, lower: 1e-7, upper: 1 - 1e-7)

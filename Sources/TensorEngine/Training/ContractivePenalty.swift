@@ -5,8 +5,8 @@ import KernelCore
 
 // ANCHOR: slope
 /// The activation's slope s′(a) read off the code h = s(a) itself, and its derivative ds′/dh:
-/// h (1 − h) and 1 − 2h for a sigmoid, 1 − h² and −2h for tanh; for a (leaky) ReLU the slope is 1
-/// where h > 0, else 0 (or the leak), and its derivative 0.
+/// h (1 − h) and 1 − 2h for a sigmoid, 1 − h² and −2h for tanh; for a (leaky) ReLU the
+/// slope is 1 where h > 0, else 0 (or the leak), and its derivative 0.
 struct SlopeRule {
     let activation: UnaryFunction
 
@@ -48,12 +48,13 @@ struct SlopeRule {
 
 // ANCHOR: penalty
 /// ‖J_f(x)‖²_F for each row of a batch, for the encoder layer h = s(x Wᵀ + b) with W [H, D]:
-/// ∂h_j/∂x_i = s′(a_j) W_ji, so ‖J‖²_F = Σ_j s′(a_j)² r_j with the row norms r_j = Σ_i W_ji².
-/// `code` is h [batch, H]; the result is [batch, 1].
+/// ∂h_j/∂x_i = s′(a_j) W_ji, so ‖J‖²_F = Σ_j s′(a_j)² r_j with the row norms
+/// r_j = Σ_i W_ji². `code` is h [batch, H]; the result is [batch, 1].
 ///
 /// One operation with its own backward pass, so a step never builds W ⊙ W. With the upstream
 /// gradient g_b and t = ds′/dh (1 − 2h for a sigmoid, −2h for tanh, 0 for ReLU):
-/// ∂/∂h_bj = 2 g_b s′_bj t_bj r_j (through h into W and b), ∂/∂W_ji = 2 W_ji Σ_b g_b s′_bj².
+/// ∂/∂h_bj = 2 g_b s′_bj t_bj r_j (through h into W and b),
+/// ∂/∂W_ji = 2 W_ji Σ_b g_b s′_bj².
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func jacobianNormSquared<Scalar>(

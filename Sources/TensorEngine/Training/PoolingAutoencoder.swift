@@ -9,7 +9,8 @@ public enum Upsampling: String, CaseIterable, Sendable { case unpooling, transpo
 
 /// A max-pooling encoder (two size-keeping 3 × 3 convolutions with 16 and 32 channels, each
 /// followed by a ReLU and a 2 × 2 max-pooling, then a linear layer to the code) and a decoder that
-/// doubles the image twice (7 → 14 → 28) by `kind`; 28 × 28 single-channel images as rows of 784.
+/// doubles the image twice (7 → 14 → 28) by `kind`; 28 × 28 single-channel images as
+/// rows of 784.
 public final class PoolingAutoencoder {
     /// How the decoder doubles the size.
     public let kind: Upsampling
