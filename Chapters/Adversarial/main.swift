@@ -85,6 +85,20 @@ struct Prior {
 }
 // ANCHOR_END: prior
 
+extension Prior {
+    /// `count` evenly spaced values from −(extent + margin) to extent + margin.
+    func axis(_ count: Int, margin: Double = 0) -> [Double] {
+        let half = extent + margin
+        return (0..<count).map { -half + 2 * half * Double($0) / Double(count - 1) }
+    }
+    /// The codes at each (z₁, z₂) of `points`, any further code dimensions 0, as a matrix.
+    func codes(at points: [(z1: Double, z2: Double)]) -> Tensor<Float> {
+        Tensor(points.map { z1, z2 in
+            (0..<codeSize).map { $0 == 0 ? Float(z1) : $0 == 1 ? Float(z2) : 0 }
+        })
+    }
+}
+
 // ANCHOR: model
 /// Encoder 784 → 256 → 256 → code (linear) and decoder code → 256 → 256 → 784 logits
 /// (the engine's mirrored `Autoencoder`), and a discriminator code → width → width → 1 logit
@@ -197,12 +211,12 @@ func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
 // ANCHOR_END: training
 
 // ANCHOR: evaluation
-/// The held-out accuracy of a fresh probe of the discriminator's shape that tells `trainRows` from
-/// as many prior samples, tested on `testRows` against as many fresh ones.
-func probeAccuracy(_ name: String, trainRows: Tensor<Float>, testRows: Tensor<Float>,
-                   in setting: Setting) throws -> Double {
+/// A fresh probe of the discriminator's shape, trained to tell `trainRows` from as many prior
+/// samples and tested on `testRows` against as many fresh ones.
+func trainProbe(_ name: String, trainRows: Tensor<Float>, testRows: Tensor<Float>,
+                in setting: Setting) throws -> TwoSampleProbe {
     let (run, prior, width) = (setting.run, setting.prior, setting.options.discriminatorWidth)
-    return try run.twoSampleProbeAccuracy(
+    return try run.twoSampleProbe(
         name, real: prior.sample(trainRows.rowCount, generator: run.generator), fake: trainRows,
         heldOutReal: prior.sample(testRows.rowCount, generator: run.generator),
         heldOutFake: testRows, hiddenSizes: [width, width], epochs: run.scaled(full: 3, quick: 1))
@@ -211,20 +225,22 @@ func probeAccuracy(_ name: String, trainRows: Tensor<Float>, testRows: Tensor<Fl
 /// How far one model's codes are from the prior, recorded under `key`: MMD² of the monitor codes
 /// against the monitor prior samples (bandwidth σ), and the held-out accuracy of a fresh probe of
 /// the discriminator's shape, trained on all training codes against as many prior samples. Also
-/// records the test loss and the codes' RMS; returns the monitor codes for the figure.
+/// records the test loss and the codes' RMS. Returns the monitor codes, the test codes and the
+/// probe, for the figures.
 func evaluate(_ key: String, _ model: AutoencoderWithDiscriminator, bandwidth: Double,
-              in setting: Setting) throws -> Tensor<Float> {
+              in setting: Setting) throws
+    -> (codes: Tensor<Float>, testCodes: Tensor<Float>, probe: TwoSampleProbe) {
     let run = setting.run
     let codes = mapOverBatches(setting.monitor) { model.encoder($0) }
     let trainCodes = mapOverBatches(setting.train) { model.encoder($0) }
     let testCodes = mapOverBatches(setting.test) { model.encoder($0) }
-    run.record("probe_accuracy_\(key)",
-               try probeAccuracy(key, trainRows: trainCodes, testRows: testCodes, in: setting))
+    let probe = try trainProbe(key, trainRows: trainCodes, testRows: testCodes, in: setting)
+    run.record("probe_accuracy_\(key)", probe.accuracy)
     run.record("mmd_\(key)",
                squaredMaximumMeanDiscrepancy(codes, setting.monitorPrior, bandwidth: bandwidth))
     run.record("test_loss_\(key)", meanReconstructionLoss(setting.test) { model($0).logits })
     run.record("code_rms_\(key)", rootMeanSquare(codes))
-    return codes
+    return (codes, testCodes, probe)
 }
 // ANCHOR_END: evaluation
 
@@ -243,21 +259,38 @@ func drawCodes(_ panels: [(label: String, codes: Tensor<Float>)], setting: Setti
         .write(to: setting.run.figure("codes"), width: 1100, height: 480)
 }
 
+/// Where each probe calls a point "code": 1 − σ(logit) over a 101 × 101 grid of the square
+/// ±(extent + 1.5) in (z₁, z₂), any further code dimensions 0, under the first 2000 rows it was
+/// tested on.
+func drawProbeMaps(_ panels: [(label: String, probe: TwoSampleProbe, rows: Tensor<Float>)],
+                   setting: Setting) throws {
+    let axis = setting.prior.axis(101, margin: 1.5)
+    let grid = setting.prior.codes(at: axis.flatMap { z2 in axis.map { z1 in (z1, z2) } })
+    let maps = panels.map { label, probe, rows in
+        let logits = withoutGradients { probe.network(grid) }.scalars
+        let points = rows.rowArrays.prefix(2000)
+        return ProbabilityMap(
+            title: label, xLabel: "z₁", yLabel: "z₂", gridX: axis, gridY: axis,
+            probabilities: logits.map { 1 / (1 + exp(Double($0))) }, lowName: "probe: prior sample",
+            highName: "probe: code", pointX: points.map { Double($0[0]) },
+            pointY: points.map { Double($0[1]) }, pointName: "held-out rows")
+    }
+    try SmallMultiples(title: "Where the probe tells its rows from prior samples", panels: maps)
+        .write(to: setting.run.figure("probe"), width: 1100, height: 500)
+}
+
 // ANCHOR: generation
 /// The decoder over a 15 × 15 grid of codes spanning the prior's support in (z₁, z₂), any
 /// further code dimensions 0; the column and row labels give z₁ and z₂.
 func drawGeneration(_ model: AutoencoderWithDiscriminator, setting: Setting) throws {
     let (prior, steps) = (setting.prior, 15)
-    let axis = (0..<steps).map { -prior.extent + 2 * prior.extent * Double($0) / Double(steps - 1) }
+    let axis = prior.axis(steps)
     var grid = ImageGrid(imageWidth: 28, imageHeight: 28, scale: 2, padding: 1)
     grid.columnLabels = axis.indices.filter { $0 % 2 == 0 }
         .map { .init(String(format: $0 == 0 ? "z₁ = %+.1f" : "%+.1f", axis[$0]), column: $0) }
     for z2 in axis.reversed() {
-        let codes = axis.map { z1 in
-            (0..<prior.codeSize).map { $0 == 0 ? Float(z1) : $0 == 1 ? Float(z2) : 0 }
-        }
-        grid.addRow(label: String(format: "z₂ = %+.1f", z2),
-                    images: images(fromLogits: model.decoder(Tensor(codes))))
+        grid.addRow(label: String(format: "z₂ = %+.1f", z2), images: images(
+            fromLogits: model.decoder(prior.codes(at: axis.map { z1 in (z1, z2) }))))
     }
     try grid.write(to: setting.run.figure("generation"))
 }
@@ -320,14 +353,19 @@ runChapter("adversarial", options: Options.self) { options, run in
         secondPrior, setting.monitorPrior, bandwidth: bandwidth))
     run.record("code_rms_prior", rootMeanSquare(setting.monitorPrior))
     // The probe's own floor: prior samples in place of the codes.
-    run.record("probe_accuracy_prior_vs_prior", try probeAccuracy(
-        "prior", trainRows: prior.sample(train.count, generator: run.generator),
-        testRows: prior.sample(test.count, generator: run.generator), in: setting))
+    let floorTrainRows = prior.sample(train.count, generator: run.generator)
+    let floorRows = prior.sample(test.count, generator: run.generator)
+    let floorProbe = try trainProbe("prior", trainRows: floorTrainRows, testRows: floorRows,
+                                    in: setting)
+    run.record("probe_accuracy_prior_vs_prior", floorProbe.accuracy)
     let models = [("plain", "plain autoencoder", plain),
                   ("adversarial", "adversarial autoencoder", adversarial)]
     var panels: [(label: String, codes: Tensor<Float>)] = []
+    var probes: [(label: String, probe: TwoSampleProbe, rows: Tensor<Float>)] = []
     for (key, label, trained) in models {
-        panels.append((label, try evaluate(key, trained.model, bandwidth: bandwidth, in: setting)))
+        let evaluation = try evaluate(key, trained.model, bandwidth: bandwidth, in: setting)
+        panels.append((label, evaluation.codes))
+        if key == "adversarial" { probes.append((label, evaluation.probe, evaluation.testCodes)) }
         run.record("discriminator_accuracy_\(key)",
                    trained.history.series("discriminator_accuracy").last ?? .nan)
         run.record("logit_spread_\(key)", trained.history.series("logit_spread").last ?? .nan)
@@ -343,6 +381,8 @@ runChapter("adversarial", options: Options.self) { options, run in
         ? "a standard Gaussian" : "a mixture of 10 Gaussians on a circle")
 
     try drawCodes(panels, setting: setting, classNames: classNames)
+    try drawProbeMaps(probes + [("two samples of the prior", floorProbe, floorRows)],
+                      setting: setting)
     try drawGeneration(adversarial.model, setting: setting)
     // Both decoders fed the same 12 samples of the prior: only one was trained on such codes.
     let samples = prior.sample(12, generator: run.generator)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A row of panels sharing their axes, each a scatter or line plot: e.g. the codes of a plain and
+/// A row of panels sharing their axes, each a scatter plot, a line plot or a probability map: e.g. the codes of a plain and
 /// an adversarial autoencoder side by side. Each panel's `title` becomes its panel title; one
 /// legend (the union of the panels' legend entries, by name) is drawn for the whole row.
 ///
@@ -50,10 +50,17 @@ public struct SmallMultiples: Chart {
     }
 }
 
-// In an extension, so that the struct keeps the memberwise initialiser these two call.
+// In an extension, so that the struct keeps the memberwise initialiser these three call.
 extension SmallMultiples {
     /// A row of scatter plots.
     public init(title: String = "", xLabel: String? = nil, yLabel: String? = nil, panels: [ScatterPlot],
+                sharesAxes: Bool = true, legendPlacement: LegendPlacement = .outsideRight) {
+        self.init(title: title, xLabel: xLabel, yLabel: yLabel, sharesAxes: sharesAxes,
+                  legendPlacement: legendPlacement, sources: panels)
+    }
+
+    /// A row of probability maps.
+    public init(title: String = "", xLabel: String? = nil, yLabel: String? = nil, panels: [ProbabilityMap],
                 sharesAxes: Bool = true, legendPlacement: LegendPlacement = .outsideRight) {
         self.init(title: title, xLabel: xLabel, yLabel: yLabel, sharesAxes: sharesAxes,
                   legendPlacement: legendPlacement, sources: panels)

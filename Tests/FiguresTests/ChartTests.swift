@@ -89,6 +89,42 @@ import Testing
         }
     }
 
+    @Test func probabilityMapColoursEachSideAndChecksItsGrid() throws {
+        // p = 0 left of x = 0, 1 right of it: blue on the left of the plot, red on the right.
+        let axis = (0...20).map { Double($0) / 10 - 1 }
+        let probabilities = axis.flatMap { _ in axis.map { $0 < 0 ? 0.0 : $0 > 0 ? 1 : 0.5 } }
+        let chart = ProbabilityMap(title: "Probe", xLabel: "z₁", yLabel: "z₂", gridX: axis, gridY: axis,
+                                   probabilities: probabilities, lowName: "prior", highName: "code",
+                                   pointX: [0.0], pointY: [0.9], pointName: "codes")
+        let image = try checkChart(chart, legendOutside: true)
+        let (left, right) = ((image.width / 5, image.height / 2), (image.width * 7 / 10, image.height / 2))
+        #expect(image.value(left.0, left.1, 2) > image.value(left.0, left.1, 0) + 100)
+        #expect(image.value(right.0, right.1, 0) > image.value(right.0, right.1, 2) + 100)
+        #expect(chart.color(of: 0) == chart.lowColor && chart.color(of: 1) == chart.highColor)
+        #expect(chart.color(of: 0.5) == Color(red: 1, green: 1, blue: 1))
+
+        #expect(throws: FigureError("ProbabilityMap: probabilities has 3 values but the grid (gridX × gridY) has 4")) {
+            try ProbabilityMap(gridX: [0.0, 1], gridY: [0.0, 1], probabilities: [0.0, 0, 0], lowName: "a", highName: "b")
+                .render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("ProbabilityMap: probabilities must lie in [0, 1], found nan at index 2")) {
+            try ProbabilityMap(gridX: [0.0, 1], gridY: [0.0, 1], probabilities: [0.0, 1, .nan, 0.5], lowName: "a",
+                               highName: "b").render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("ProbabilityMap: gridY must be finite and strictly increasing")) {
+            try ProbabilityMap(gridX: [0.0, 1], gridY: [1.0, 0], probabilities: [0.0, 0, 0, 0], lowName: "a", highName: "b")
+                .render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("ProbabilityMap: gridX needs at least 2 values, has 1")) {
+            try ProbabilityMap(gridX: [0.0], gridY: [0.0, 1], probabilities: [0.0, 0], lowName: "a", highName: "b")
+                .render(width: 400, height: 300)
+        }
+        #expect(throws: FigureError("ProbabilityMap: pointY has 0 values but pointX has 1")) {
+            try ProbabilityMap(gridX: [0.0, 1], gridY: [0.0, 1], probabilities: [0.0, 0, 0, 0], lowName: "a", highName: "b",
+                               pointX: [0.0]).render(width: 400, height: 300)
+        }
+    }
+
     @Test func smallMultiplesShareAxes() throws {
         let plain = Examples.codes(count: 1000, seed: 2, spread: 0.3)
         let adversarial = Examples.codes(count: 1000, seed: 3, spread: 0.9)

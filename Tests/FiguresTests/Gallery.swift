@@ -172,6 +172,19 @@ struct GalleryFigure {
             title: "Denoising autoencoder: r(x) − x", xLabel: "x₁", yLabel: "x₂",
             x: ax, y: ay, dx: adx, dy: ady, pointX: ringX, pointY: ringY, classNames: ["training data"]), width: 700, height: 600))
 
+        // A probe that calls a point "code" near the unit circle, where the ring's points lie.
+        let mapAxis = (0...60).map { -2 + 4 * Double($0) / 60 }
+        let ringProbability: [Double] = mapAxis.flatMap { y in
+            mapAxis.map { x -> Double in
+                let distance: Double = abs((x * x + y * y).squareRoot() - 1)
+                return 1 / (1 + exp(8 * distance - 2))
+            }
+        }
+        figures.append(GalleryFigure("probability-map.png", ProbabilityMap(
+            title: "Where a probe calls a point \"code\"", xLabel: "z₁", yLabel: "z₂", gridX: mapAxis,
+            gridY: mapAxis, probabilities: ringProbability, lowName: "probe: prior sample",
+            highName: "probe: code", pointX: ringX, pointY: ringY, pointName: "code"), width: 700, height: 600))
+
         let plain = Examples.codes(count: 3000, seed: 11, spread: 0.35)
         let adversarial = Examples.codes(count: 3000, seed: 12, spread: 0.9)
         figures.append(GalleryFigure("small-multiples.png", SmallMultiples(title: "Codes of the test set", panels: [
