@@ -83,8 +83,8 @@ struct Prior {
     /// Half-width of the square in (z₁, z₂) that holds nearly all of the prior's mass.
     var extent: Double { kind == .gaussian ? 2.5 : radius + 2 * componentStandardDeviation }
 }
-// ANCHOR_END: prior
 
+/// Codes on a grid over the plane (z₁, z₂), for the figures.
 extension Prior {
     /// `count` evenly spaced values from −(extent + margin) to extent + margin.
     func axis(_ count: Int, margin: Double = 0) -> [Double] {
@@ -98,6 +98,7 @@ extension Prior {
         })
     }
 }
+// ANCHOR_END: prior
 
 // ANCHOR: model
 /// Encoder 784 → 256 → 256 → code (linear) and decoder code → 256 → 256 → 784 logits
