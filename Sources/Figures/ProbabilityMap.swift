@@ -116,8 +116,11 @@ extension ProbabilityMap: PanelSource {
                 ? [] : [LegendEntry(name: pointName, color: Palette.ink, swatch: .marker)])
     }
 
-    // The map fills the whole panel, so no place is free of data: the legend goes outside.
-    func occupancy() -> [(Double, Double)] { Array(zip(gridX, gridY)) + Array(zip(pointX, pointY)) }
+    // The map covers every grid point, so a legend inside the panel always sits on it; the points
+    // then decide which corner covers least.
+    func occupancy() -> [(Double, Double)] {
+        gridY.flatMap { y in gridX.map { x in (x, y) } } + Array(zip(pointX, pointY))
+    }
 
     func drawContent(on canvas: Canvas, frame: PlotFrame) {
         let (xEdges, yEdges) = (cellEdges(gridX), cellEdges(gridY))

@@ -102,6 +102,10 @@ import Testing
         #expect(image.value(right.0, right.1, 0) > image.value(right.0, right.1, 2) + 100)
         #expect(chart.color(of: 0) == chart.lowColor && chart.color(of: 1) == chart.highColor)
         #expect(chart.color(of: 0.5) == Color(red: 1, green: 1, blue: 1))
+        // A legend placed inside must see the whole grid as taken, not only its diagonal.
+        let occupied = chart.occupancy()
+        #expect(occupied.count == 21 * 21 + 1)
+        #expect(occupied.contains { $0 == (1, -1) } && occupied.contains { $0 == (-1, 1) })
 
         #expect(throws: FigureError("ProbabilityMap: probabilities has 3 values but the grid (gridX × gridY) has 4")) {
             try ProbabilityMap(gridX: [0.0, 1], gridY: [0.0, 1], probabilities: [0.0, 0, 0], lowName: "a", highName: "b")
