@@ -76,7 +76,8 @@ let package = Package(
         // `make data`: downloads MNIST and Fashion-MNIST into ./data, checksums verified.
         .executableTarget(name: "download-data", dependencies: ["Datasets"]),
         .executableTarget(name: "bench", dependencies: [
-            "TensorEngine", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TensorEngine", "Datasets", "ChapterKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Code exercises (`make check-exercise E=vae.1`): the student's functions (stubs until written),

@@ -24,10 +24,16 @@ func parseOptions<Options: ChapterOptions>(_ type: Options.Type, arguments: [Str
             if Options.exitCode(for: error) == .success {
                 throw ChapterExit(status: 0, message: helpText(Options.self, error: error, command: command))
             }
-            let message = Options.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            throw ChapterExit(status: 64, message: "\(message) (see --help)")
+            throw ChapterExit(status: 64, message: oneLineUsageError(Options.self, for: error))
         }
     }
+}
+
+/// The one line a chapter or a tool prints for a wrong command line: the first line of
+/// ArgumentParser's message for `error`, then "(see --help)".
+public func oneLineUsageError<Command: ParsableArguments>(_ type: Command.Type, for error: Error) -> String {
+    let message = Command.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+    return "\(message) (see --help)"
 }
 
 /// The chapter's one-line summary, then ArgumentParser's usage and flag list under the command's name.
@@ -65,7 +71,7 @@ private func isNegativeNumber(_ text: String) -> Bool {
     text.range(of: #"^-(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"#, options: .regularExpression) != nil
 }
 
-/// `chapter-x: error: message` on standard error.
-func printError(command: String, _ message: String) {
+/// `chapter-x: error: message` (or `bench: error: message`) on standard error.
+public func printError(command: String, _ message: String) {
     FileHandle.standardError.write(Data("\(command): error: \(message)\n".utf8))
 }

@@ -16,6 +16,7 @@
 // the model it serves, with the scalar sampling the engine used before as the "before" column.
 
 import ArgumentParser
+import ChapterKit
 import Datasets
 import Foundation
 import TensorEngine
@@ -55,8 +56,7 @@ do {
     options = try BenchmarkOptions.parse()
 } catch {
     if BenchmarkOptions.exitCode(for: error) == .success { BenchmarkOptions.exit(withError: error) }
-    let line = BenchmarkOptions.message(for: error).split(separator: "\n").first.map(String.init)
-    FileHandle.standardError.write(Data("bench: error: \(line ?? "invalid arguments") (see --help)\n".utf8))
+    printError(command: "bench", oneLineUsageError(BenchmarkOptions.self, for: error))
     exit(64)
 }
 let (threads, windows, selectedModels) = (options.threads, options.windows, options.selected)
