@@ -268,11 +268,13 @@ func drawProbeMaps(_ panels: [(label: String, probe: TwoSampleProbe, rows: Tenso
     let axis = setting.prior.axis(101, margin: 1.5)
     let grid = setting.prior.codes(at: axis.flatMap { z2 in axis.map { z1 in (z1, z2) } })
     let maps = panels.map { label, probe, rows in
-        let logits = withoutGradients { probe.network(grid) }.scalars
+        // P(code) = 1 − σ(logit) = σ(−logit), the logit saying "prior sample".
+        let codeProbabilities = withoutGradients { sigmoid(-probe.network(grid)) }.scalars
+            .map { Double($0) }
         let points = rows.rowArrays.prefix(2000)
         return ProbabilityMap(
             title: label, xLabel: "z₁", yLabel: "z₂", gridX: axis, gridY: axis,
-            probabilities: logits.map { 1 / (1 + exp(Double($0))) }, lowName: "probe: prior sample",
+            probabilities: codeProbabilities, lowName: "probe: prior sample",
             highName: "probe: code", pointX: points.map { Double($0[0]) },
             pointY: points.map { Double($0[1]) }, pointName: "held-out rows")
     }
