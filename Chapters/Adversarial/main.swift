@@ -31,6 +31,8 @@ struct Options: ChapterOptions {
     var adversarialBeta1 = 0.5
     @Option(help: "Weight γ of the R1 penalty (γ/2) E‖∇D(z′)‖².")
     var gradientPenalty = 1.0
+    @Flag(inversion: .prefixedNo, help: "Show the discriminator its batch's mean and densities.")
+    var minibatchFeatures = true
 
     func check() throws {
         try requireInRange(codeSize, 2...784, flag: "--code-size")
@@ -102,19 +104,33 @@ extension Prior {
 
 // ANCHOR: model
 /// Encoder 784 → 256 → 256 → code (linear) and decoder code → 256 → 256 → 784 logits
-/// (the engine's mirrored `Autoencoder`), and a discriminator code → width → width → 1 logit
-/// ("this code came from the prior"). ReLU everywhere inside.
+/// (the engine's mirrored `Autoencoder`), and a discriminator → width → width → 1 logit
+/// ("this code came from the prior") that sees each code with its batch's mean and log-densities
+/// at three bandwidths, or the code alone without minibatch features. ReLU everywhere inside.
 final class AutoencoderWithDiscriminator {
+    static let densityBandwidths = [0.25, 0.5, 1.0]
     let autoencoder: Autoencoder
     let discriminator: Sequential<Float>
+    let usesMinibatchFeatures: Bool, discriminatorInputSize: Int
     init(inputSize: Int, options: Options, generator: SeededGenerator) {
         let (code, width) = (options.codeSize, options.discriminatorWidth)
+        usesMinibatchFeatures = options.minibatchFeatures
+        discriminatorInputSize = usesMinibatchFeatures
+            ? 2 * code + Self.densityBandwidths.count : code
         autoencoder = Autoencoder(sizes: [inputSize, 256, 256, code], generator: generator)
-        discriminator = .perceptron(sizes: [code, width, width, 1], generator: generator)
+        discriminator = .perceptron(sizes: [discriminatorInputSize, width, width, 1],
+                                    generator: generator)
     }
     var encoder: Sequential<Float> { autoencoder.encoder }
     var decoder: Sequential<Float> { autoencoder.decoder }
     func callAsFunction(_ input: Tensor<Float>) -> AutoencoderOutput { autoencoder(input) }
+    /// What the discriminator sees of a batch of codes or prior samples.
+    func discriminatorInput(_ batch: Tensor<Float>) -> Tensor<Float> {
+        usesMinibatchFeatures
+            ? minibatchFeatures(batch, bandwidths: Self.densityBandwidths) : batch
+    }
+    /// The discriminator's logits for a batch of codes or prior samples.
+    func judge(_ batch: Tensor<Float>) -> Tensor<Float> { discriminator(discriminatorInput(batch)) }
     var namedParameters: [(name: String, tensor: Tensor<Float>)] {
         autoencoder.namedParameters + prefixed("discriminator", discriminator.namedParameters)
     }
@@ -132,11 +148,18 @@ func rootMeanSquare(_ values: Tensor<Float>) -> Double {
     Double(square(values).mean().scalarValue).squareRoot()
 }
 
-/// The standard deviation of the discriminator's logits over the monitor codes and prior samples.
+/// The standard deviation of the discriminator's logits over the monitor codes and prior samples,
+/// judged in batches of the training's 100.
 func logitSpread(_ model: AutoencoderWithDiscriminator, in setting: Setting) -> Double {
     withoutGradients {
-        let logits = concatenateColumns([model.discriminator(model.encoder(setting.monitor.matrix)),
-                                         model.discriminator(setting.monitorPrior)])
+        let codes = model.encoder(setting.monitor.matrix)
+        let batches = stride(from: 0, to: codes.rowCount, by: 100).map { start in
+            Array(start..<min(start + 100, codes.rowCount))
+        }
+        let logits = concatenateColumns(batches.flatMap { rows in
+            [model.judge(codes.gatheringRows(rows)),
+             model.judge(setting.monitorPrior.gatheringRows(rows))]
+        }.map { $0.reshaped(to: [1, $0.count]) })
         return rootMeanSquare(logits - logits.mean())
     }
 }
@@ -174,8 +197,9 @@ func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
         for _ in 0..<options.discriminatorSteps {
             zeroAllGradients()
             let priorBatch = prior.sample(batch.size, generator: run.generator)
-            let realLogits = model.discriminator(priorBatch)
-            let fakeLogits = model.discriminator(codes)
+            let realInput = model.discriminatorInput(priorBatch)
+            let realLogits = model.discriminator(realInput)
+            let fakeLogits = model.judge(codes)
             let yours = usesYourExercise && options.labelSmoothing == 0
             var loss = chooseImplementation(useYours: yours, yours: {
                 try Exercises.discriminatorLoss(priorLogits: realLogits, codeLogits: fakeLogits)
@@ -183,9 +207,9 @@ func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
                 discriminatorLoss(realLogits: realLogits, fakeLogits: fakeLogits,
                                   smoothing: options.labelSmoothing)
             })
-            if options.gradientPenalty > 0 {
-                loss = loss + Float(options.gradientPenalty / 2)
-                    * meanSquaredInputGradient(model.discriminator, at: priorBatch)
+            if options.gradientPenalty > 0 {  // slopes along the sample, not its batch's features
+                loss = loss + Float(options.gradientPenalty / 2) * meanSquaredInputGradient(
+                    model.discriminator, at: realInput, firstColumns: options.codeSize)
             }
             loss.backward()
             discriminatorOptimizer.step()
@@ -197,7 +221,7 @@ func trainModel(_ name: String, adversarial: Bool, in setting: Setting) throws
         // Phase 3: generator, the encoder's fresh codes should be called "prior".
         if adversarial {
             zeroAllGradients()
-            let fakeLogits = model.discriminator(model.encoder(batch.inputs))
+            let fakeLogits = model.judge(model.encoder(batch.inputs))
             let loss = chooseImplementation(useYours: usesYourExercise, yours: {
                 try Exercises.generatorLoss(codeLogits: fakeLogits)
             }, library: { generatorLoss(fakeLogits: fakeLogits) })
@@ -343,9 +367,10 @@ runChapter("adversarial", options: Options.self) { options, run in
     let plain = try trainModel("plain", adversarial: false, in: setting)
     let adversarial = try trainModel("adversarial", adversarial: true, in: setting)
     let width = options.discriminatorWidth, code = options.codeSize
+    let seen = adversarial.model.discriminatorInputSize
     try run.saveCheckpoint(adversarial.model.namedParameters, name: "adversarial_autoencoder",
         architecture: "encoder MLP 784-256-256-\(code) | decoder \(code)-256-256-784 logits | "
-            + "discriminator \(code)-\(width)-\(width)-1; ReLU; prior \(options.prior.rawValue)")
+            + "discriminator \(seen)-\(width)-\(width)-1; ReLU; prior \(options.prior.rawValue)")
 
     // One bandwidth for both models: the median distance between prior samples. Two independent
     // prior samples give the floor a perfect encoder could reach.
@@ -379,7 +404,11 @@ runChapter("adversarial", options: Options.self) { options, run in
         "generator_learning_rate": options.generatorLearningRate,
         "discriminator_steps": Double(options.discriminatorSteps),
         "label_smoothing": options.labelSmoothing, "adversarial_beta1": options.adversarialBeta1,
-        "gradient_penalty": options.gradientPenalty] { run.record(name, value) }
+        "gradient_penalty": options.gradientPenalty,
+        "minibatch_features": options.minibatchFeatures ? 1 : 0] { run.record(name, value) }
+    let bandwidths = AutoencoderWithDiscriminator.densityBandwidths.map { String(format: "%g", $0) }
+    run.record(text: "density_bandwidths",
+               bandwidths.dropLast().joined(separator: ", ") + " and " + (bandwidths.last ?? ""))
     run.record(text: "prior", options.prior == .gaussian
         ? "a standard Gaussian" : "a mixture of 10 Gaussians on a circle")
 

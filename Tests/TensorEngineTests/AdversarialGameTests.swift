@@ -32,14 +32,15 @@ extension TensorEngineTests {
                     Tensor(randomNormal: [7, 3], generator: generator))
         }
 
-        @Test func thePenaltyIsTheMeanSquaredInputGradientByFiniteDifferences() {
+        @Test(arguments: [3, 2, 1])
+        func thePenaltyIsTheMeanSquaredInputGradientByFiniteDifferences(firstColumns: Int) {
             let (discriminator, input) = discriminatorAndInputs()
             let step = 1e-6
             var total = 0.0
             withoutGradients {
                 for row in input.rowArrays {
                     var squaredNorm = 0.0
-                    for column in 0..<3 {
+                    for column in 0..<firstColumns {
                         var plus = row, minus = row
                         plus[column] += step
                         minus[column] -= step
@@ -50,8 +51,42 @@ extension TensorEngineTests {
                     total += squaredNorm
                 }
             }
-            let penalty = meanSquaredInputGradient(discriminator, at: input).scalarValue
+            let penalty = meanSquaredInputGradient(discriminator, at: input,
+                                                   firstColumns: firstColumns).scalarValue
             #expect(Swift.abs(penalty - total / 7) < 1e-6 * max(1, penalty))
+            if firstColumns == 3 {
+                #expect(meanSquaredInputGradient(discriminator, at: input).scalarValue == penalty)
+            }
+        }
+
+        @Test func minibatchFeaturesAreTheRowTheMeanAndTheLeaveOneOutLogDensities() {
+            let rows = Tensor<Double>(randomNormal: [6, 2], generator: SeededGenerator(seed: 5))
+            let bandwidths = [0.5, 1.5]
+            let features = minibatchFeatures(rows, bandwidths: bandwidths)
+            #expect(features.shape == [6, 6])
+            let z = rows.rowArrays
+            let mean = (0..<2).map { column in z.map { $0[column] }.reduce(0, +) / 6 }
+            for (i, row) in features.rowArrays.enumerated() {
+                var expected = z[i] + mean
+                for h in bandwidths {
+                    let kernels = z.indices.filter { $0 != i }.map { j in
+                        exp(-(pow(z[i][0] - z[j][0], 2) + pow(z[i][1] - z[j][1], 2)) / (2 * h * h))
+                    }
+                    expected.append(log(kernels.reduce(0, +) / 5 + 1e-3))
+                }
+                #expect(maximumDifference(row, expected) < 1e-12)
+            }
+            let lone = minibatchFeatures(Tensor<Double>([[1, 2]]), bandwidths: [1]).scalars
+            #expect(lone == [1, 2, 1, 2, log(1e-3)])
+        }
+
+        @Test func minibatchFeaturesPassGradientsToEveryRow() {
+            let generator = SeededGenerator(seed: 6)
+            let rows = Tensor<Double>(randomNormal: [5, 2], generator: generator)
+            let weights = Tensor<Double>(randomNormal: [5, 7], generator: generator)
+            expectGradientsMatch("minibatch features", [("rows", rows)]) {
+                (minibatchFeatures(rows, bandwidths: [0.4, 1, 2]) * weights).sum()
+            }
         }
 
         @Test func thePenaltysGradientReachesEveryWeight() {

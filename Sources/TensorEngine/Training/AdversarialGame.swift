@@ -3,8 +3,10 @@ import KernelCore
 
 // The two losses of a GAN's game (Goodfellow et al., "Generative Adversarial Nets", 2014), the R1
 // gradient penalty that keeps a discriminator smooth (Mescheder, Geiger & Nowozin, "Which Training
-// Methods for GANs do actually Converge?", 2018), and a discriminator's accuracy. The adversarial
-// chapter plays this game in the code space, with the encoder as the generator.
+// Methods for GANs do actually Converge?", 2018), the minibatch features that let a discriminator
+// see how crowded a batch is (Salimans et al., "Improved Techniques for Training GANs", 2016), and
+// a discriminator's accuracy. The adversarial chapter plays this game in the code space, with the
+// encoder as the generator.
 
 // ANCHOR: losses
 /// The discriminator's loss: the mean of its batch-mean cross-entropies on real samples (label
@@ -35,12 +37,17 @@ public func generatorLoss<Scalar>(fakeLogits: Tensor<Scalar>) -> Tensor<Scalar> 
 /// a `discriminator` made by `Sequential.perceptron` with ReLU inside and one output. Its input
 /// gradient is a product of weights, ∇ₓ = W₁ᵀ(m₁ ⊙ W₂ᵀ(m₂ ⊙ ⋯ wₗ)),
 /// m the 0/1 masks of the units active at x, so it is built from ordinary differentiable ops
-/// and its gradient reaches every weight.
+/// and its gradient reaches every weight. With `firstColumns` = k only the slopes along the first
+/// k columns count: those of the sample itself, when the others are features of its batch.
 public func meanSquaredInputGradient<Scalar>(_ discriminator: Sequential<Scalar>,
-                                             at input: Tensor<Scalar>) -> Tensor<Scalar> {
+                                             at input: Tensor<Scalar>,
+                                             firstColumns: Int? = nil) -> Tensor<Scalar> {
     let layers = discriminator.layers.compactMap { $0 as? Linear<Scalar> }
     precondition(layers.count >= 1 && layers.last!.weight.shape[0] == 1,
                  "meanSquaredInputGradient: needs a perceptron with one output")
+    let columns = input.columnCount, counted = firstColumns ?? columns
+    precondition(counted >= 1 && counted <= columns,
+                 "meanSquaredInputGradient: firstColumns \(counted) not in 1...\(columns)")
     var masks: [Tensor<Scalar>] = [], hidden = input
     for layer in layers.dropLast() {
         hidden = withoutGradients { layer(hidden, activation: .relu) }
@@ -50,9 +57,44 @@ public func meanSquaredInputGradient<Scalar>(_ discriminator: Sequential<Scalar>
     for (layer, mask) in zip(layers.dropLast(), masks).reversed() {
         gradient = matmul(gradient * mask, layer.weight)
     }
+    if counted < columns {
+        gradient = gradient * Tensor(shape: [1, columns],
+                                     scalars: (0..<columns).map { $0 < counted ? 1 : 0 })
+    }
     return square(gradient).sum(alongAxis: 1).mean()
 }
 // ANCHOR_END: penalty
+
+// ANCHOR: minibatch
+/// What a minibatch discriminator sees of each row zᵢ of a batch Z [n, d]: the row, the batch's
+/// mean z̄, and for each bandwidth h the log of a leave-one-out kernel density estimate at zᵢ,
+///
+/// fᵢ(h) = log( 1/(n − 1) Σ_{j≠i} exp(−‖zᵢ − zⱼ‖² / 2h²) + 10⁻³ ),
+///
+/// so the result is [n, 2d + bandwidths] (a lone row has no others: its estimate is 0). A code in
+/// a crowded arm has a larger fᵢ than a prior sample at the same place: a difference a function of
+/// zᵢ alone sees only through steep slopes. Every term is an ordinary op, so a loss on the
+/// features reaches every row of the batch.
+public func minibatchFeatures<Scalar>(_ rows: Tensor<Scalar>,
+                                      bandwidths: [Double]) -> Tensor<Scalar> {
+    let n = rows.rowCount
+    precondition(rows.shape.count == 2 && n >= 1,
+                 "minibatchFeatures: needs a matrix with rows, got \(describe(rows.shape))")
+    precondition(bandwidths.allSatisfy { $0 > 0 }, "minibatchFeatures: bandwidths must be positive")
+    let norms = square(rows).sum(alongAxis: 1)   // [n, 1]
+    // ‖zᵢ − zⱼ‖² = ‖zᵢ‖² + ‖zⱼ‖² − 2 zᵢ·zⱼ; the mask leaves out j = i.
+    let squaredDistances = (Scalar(-2) * matmul(rows, rows, transposeB: true) + norms)
+        + norms.reshaped(to: [1, n])
+    let others = Tensor<Scalar>(shape: [n, n],
+                                scalars: (0..<n * n).map { $0 % (n + 1) == 0 ? 0 : 1 })
+    var parts = [rows, Tensor<Scalar>(zeros: rows.shape) + rows.mean(alongAxis: 0)]
+    for bandwidth in bandwidths {
+        let kernel = exp(squaredDistances * Scalar(-1 / (2 * bandwidth * bandwidth))) * others
+        parts.append(log(kernel.sum(alongAxis: 1) / Scalar(Swift.max(n - 1, 1)) + Scalar(1e-3)))
+    }
+    return concatenateColumns(parts)
+}
+// ANCHOR_END: minibatch
 
 /// The fraction of real samples called real (logit > 0) and of fakes called fake (logit ≤ 0),
 /// averaged: 0.5 is chance when there are as many of each.
