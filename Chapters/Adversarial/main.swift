@@ -3,6 +3,7 @@
 // only watches. Codes are compared with the prior by MMD² (Gretton et al. 2012) and a probe.
 import ArgumentParser
 import ChapterKit
+import Datasets
 import Exercises
 import Figures
 import Foundation
@@ -153,9 +154,7 @@ func rootMeanSquare(_ values: Tensor<Float>) -> Double {
 func logitSpread(_ model: AutoencoderWithDiscriminator, in setting: Setting) -> Double {
     withoutGradients {
         let codes = model.encoder(setting.monitor.matrix)
-        let batches = stride(from: 0, to: codes.rowCount, by: 100).map { start in
-            Array(start..<min(start + 100, codes.rowCount))
-        }
+        let batches = Batching.batchRanges(count: codes.rowCount, batchSize: 100).map(Array.init)
         let logits = concatenateColumns(batches.flatMap { rows in
             [model.judge(codes.gatheringRows(rows)),
              model.judge(setting.monitorPrior.gatheringRows(rows))]

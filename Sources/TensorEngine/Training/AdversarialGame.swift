@@ -71,10 +71,10 @@ public func meanSquaredInputGradient<Scalar>(_ discriminator: Sequential<Scalar>
 ///
 /// fᵢ(h) = log( 1/(n − 1) Σ_{j≠i} exp(−‖zᵢ − zⱼ‖² / 2h²) + 10⁻³ ),
 ///
-/// so the result is [n, 2d + bandwidths] (a lone row has no others: its estimate is 0). A code in
-/// a crowded arm has a larger fᵢ than a prior sample at the same place: a difference a function of
-/// zᵢ alone sees only through steep slopes. Every term is an ordinary op, so a loss on the
-/// features reaches every row of the batch.
+/// so the result is [n, 2d + bandwidths] (a lone row has no others: its estimate is 0). A code
+/// in a crowded arm has a larger fᵢ than a prior sample at the same place: a difference a
+/// function of zᵢ alone sees only through steep slopes. Every term is an ordinary op, so a loss
+/// on the features reaches every row of the batch.
 public func minibatchFeatures<Scalar>(_ rows: Tensor<Scalar>,
                                       bandwidths: [Double]) -> Tensor<Scalar> {
     let n = rows.rowCount
@@ -82,7 +82,8 @@ public func minibatchFeatures<Scalar>(_ rows: Tensor<Scalar>,
                  "minibatchFeatures: needs a matrix with rows, got \(describe(rows.shape))")
     precondition(bandwidths.allSatisfy { $0 > 0 }, "minibatchFeatures: bandwidths must be positive")
     let norms = square(rows).sum(alongAxis: 1)   // [n, 1]
-    // ‖zᵢ − zⱼ‖² = ‖zᵢ‖² + ‖zⱼ‖² − 2 zᵢ·zⱼ; the mask leaves out j = i.
+    // ‖zᵢ − zⱼ‖² = ‖zᵢ‖² + ‖zⱼ‖² − 2 zᵢ·zⱼ;
+    // the mask below leaves out j = i.
     let squaredDistances = (Scalar(-2) * matmul(rows, rows, transposeB: true) + norms)
         + norms.reshaped(to: [1, n])
     let others = Tensor<Scalar>(shape: [n, n],
